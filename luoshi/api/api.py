@@ -1,0 +1,56 @@
+"""/api/v1: one NinjaAPI, one error shape ``{"code", "message"}``, routers per domain."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from luoshi.core.exceptions import DomainError
+
+from .auth import auth
+from .units import router as units_router
+
+api = NinjaAPI(
+    title="luoshi API",
+    version="1",
+    description="落实 — tasks, reports and units, scoped to the caller's unit.",
+    auth=auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = {"code": exc.code, "message": exc.message}
+    if exc.details:
+        body["details"] = exc.details
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "unauthorized", "message": _("Authentication required: send a valid token.")},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("The request is not valid."), "details": exc.errors},
+        status=422,
+    )
+
+
+api.add_router("/units", units_router)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.core.management import call_command
+
+from luoshi.core import demo
+from luoshi.core.management.base import LuoshiCommand
+
+
+class Command(LuoshiCommand):
+    help = "Set up the demo (database, Hebei units, demo accounts) and serve it on 127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="set up only, do not start the server")
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="give the demo accounts new passwords"
+        )
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, **options):
+        self.stdout.write("Migrating the database …")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Loading Hebei's units (province, cities, counties, townships, departments) …")
+        result = demo.load_units()
+        self.stdout.write(f"  added {len(result.added)}, unchanged {result.unchanged}")
+        accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
+        fresh = [a for a in accounts if a.password]
+        if fresh:
+            self.stdout.write("\nDemo accounts (the passwords are shown this once):")
+            self.print_table(
+                ["user", "unit", "roles", "password"],
+                [[a.username, a.unit, ",".join(a.roles), a.password] for a in fresh],
+            )
+        else:
+            self.stdout.write(
+                "\nThe demo accounts exist already; their passwords were shown when they were made."
+                "\nRun `luoshi demo --reset-passwords` to set new ones."
+            )
+        if not options["no_serve"]:
+            self.stdout.write("")
+            call_command("serve", bind=options["bind"])

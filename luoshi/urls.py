@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from luoshi.api.api import api
+from luoshi.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("accounts/", include("luoshi.accounts.urls")),
+    path("units/", include("luoshi.units.urls")),
+    path("audit/", include("luoshi.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
