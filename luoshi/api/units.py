@@ -1,7 +1,5 @@
 """Units: list (path and level filters, search, pagination), detail, children."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -21,13 +19,25 @@ class UnitOut(Schema):
     level: Level
     kind: Kind
     path: str
-    parent_code: str | None = Field(None, alias="parent.code")
+    parent_code: str | None
     retired_at: datetime | None
+
+    @staticmethod
+    def resolve_parent_code(obj: Unit) -> str | None:
+        return obj.parent.code if obj.parent_id else None
 
 
 class UnitDetailOut(UnitOut):
     aliases: list[str]
     children_count: int
+
+    @staticmethod
+    def resolve_aliases(obj: Unit) -> list[str]:
+        return [a.name for a in obj.aliases.all()]
+
+    @staticmethod
+    def resolve_children_count(obj: Unit) -> int:
+        return obj.children.filter(retired_at__isnull=True).count()
 
 
 class UnitFilter(Schema):
@@ -51,17 +61,9 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilter]):
     ).select_related("parent")
 
 
-def _detail(unit: Unit) -> dict:
-    return {
-        **UnitOut.from_orm(unit).dict(),
-        "aliases": [a.name for a in unit.aliases.all()],
-        "children_count": unit.children.filter(retired_at__isnull=True).count(),
-    }
-
-
 @router.get("/{code}", response=UnitDetailOut, summary="One unit")
 def unit_detail(request: HttpRequest, code: str):
-    return _detail(selectors.unit_for(request.user, code))
+    return selectors.unit_for(request.user, code)
 
 
 @router.get("/{code}/children", response=list[UnitOut], summary="A unit's direct subordinates")

@@ -18,9 +18,9 @@ class Command(LuoshiCommand):
     def handle(self, *args, **options):
         from gunicorn.app.base import BaseApplication
 
-        from luoshi.wsgi import application
-
+        # Collect first: whitenoise indexes the static folder when the application loads.
         call_command("collectstatic", interactive=False, verbosity=0)
+        from luoshi.wsgi import application
 
         class Server(BaseApplication):
             def load_config(self):
