@@ -30,6 +30,7 @@ class Source(models.TextChoices):
     FILE = "file", _("Imported file")
     DEPARTMENT = "department", _("Department list")
     MANUAL = "manual", _("Entered by hand")
+    SYNTHETIC = "synthetic", _("Synthetic (benchmarks only)")
 
 
 class Unit(models.Model):
