@@ -24,6 +24,8 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # whitenoise warns about a missing static root when no collectstatic ran.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
 @dataclass
