@@ -51,12 +51,16 @@ ETHNIC = sorted(
 # never used (the full name still is).
 SHORT_STOPLIST = frozenset(
     "城关 城中 城东 城西 城南 城北 市中 和平 平安 新华 光明 东方 红旗 向阳 前进 友好 新兴 振兴 新城 城区 "
-    "郊区 矿区 高新 开发 安宁 太和 永安 长安 中原 东风 胜利 团结 建设 解放 先锋 民主 文化 发展 "
+    "郊区 矿区 高新 开发 新建 合作 安宁 太和 永安 长安 中原 东风 胜利 团结 建设 解放 先锋 民主 文化 发展 "
     "白云 青山 南山 东山 宝山 钟山 龙山 兴山 东安 大安 海城 东港 西安 中山 和田 临夏".split()
 )
 # 西安, 中山, 和田, 临夏 are cities whose short form is also a county short form or a word;
 # they are restored below as short forms of the city only.
 CITY_SHORTS_KEPT = frozenset("西安 中山 和田 临夏 白山".split())
+
+
+# Characters after which a short place name may end (see Gazetteer.scan).
+_NAME_END = frozenset("、，。；：！？）（”“ 要等和与及的在市县区州省籍\n") | {""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +106,7 @@ class _Index:
     dept_forms: dict[str, str] = field(default_factory=dict)  # department form -> department key
     dept_first2: dict[str, int] = field(default_factory=dict)
     departments: dict[str, Department] = field(default_factory=dict)
+    replaced: dict[str, str] = field(default_factory=dict)  # old key -> key of the entry replacing it
 
     def add_form(self, surface: str, key: str, kind: int) -> None:
         if len(surface) < 2:
@@ -129,6 +134,7 @@ class _Index:
             dept_forms=dict(self.dept_forms),
             dept_first2=dict(self.dept_first2),
             departments=dict(self.departments),
+            replaced=dict(self.replaced),
         )
 
 
@@ -277,7 +283,16 @@ class Gazetteer:
         if level == "province":
             province = key
         place = Place(key, full_name or name, level, parent_key, province)
+        # An added unit replaces a built-in one it names (same full name, same province):
+        # the units table is the authority, and two entries would make every mention ambiguous.
+        for surface in {name, full_name or name, *aliases}:
+            for old_key, kind in index.forms.get(surface, []):
+                old = index.places.get(old_key)
+                if old_key != key and kind == FULL and old is not None and old.name == surface:
+                    if province is None or old.province == province or old.key == province:
+                        index.replaced[old_key] = key
         index.places[key] = place
+        index.replaced.pop(key, None)
         for surface in {name, full_name or name}:
             index.add_form(surface, key, FULL)
             for form in short_forms(surface, level):
@@ -319,9 +334,16 @@ class Gazetteer:
     def get(self, key: str) -> Place | None:
         return self._index.places.get(key)
 
+    def _live(self, keys: Iterable[str]) -> tuple[str, ...]:
+        replaced = self._index.replaced
+        if not replaced:
+            return tuple(dict.fromkeys(keys))
+        return tuple(dict.fromkeys(replaced.get(k, k) for k in keys))
+
     def lookup(self, surface: str) -> list[Place]:
         """Every place a surface form may denote."""
-        return [self._index.places[key] for key, _kind in self._index.forms.get(surface, [])]
+        keys = self._live(key for key, _kind in self._index.forms.get(surface, []))
+        return [self._index.places[key] for key in keys]
 
     def ancestors(self, key: str) -> Iterator[str]:
         """Keys of the place's parents, nearest first (a township's county, city, province)."""
@@ -339,7 +361,7 @@ class Gazetteer:
         for end in range(min(len(text), pos + longest), pos + 1, -1):
             entries = index.forms.get(text[pos:end])
             if entries:
-                keys = tuple(k for k, _ in entries)
+                keys = self._live(k for k, _ in entries)
                 kind = min(kind for _, kind in entries)
                 return Mention(pos, end, text[pos:end], keys, kind)
         return None
@@ -363,14 +385,22 @@ class Gazetteer:
         )
 
     def scan(self, text: str) -> Iterator[Mention]:
-        """All place mentions in a text, left to right, longest match first, no overlaps."""
+        """All place mentions in a text, left to right, longest match first, no overlaps.
+
+        A two-character short form counts only where a name can end (before punctuation,
+        要, 等, 市…): 迁安 inside 搬迁安置 or 新建 in 新建扶贫车间 is not a place.
+        """
         index = self._index
         first2 = index.first2
         pos, n = 0, len(text)
         while pos < n - 1:
             if text[pos : pos + 2] in first2:
                 mention = self.match_at(text, pos)
-                if mention is not None:
+                if mention is not None and (
+                    mention.kind == FULL
+                    or len(mention.surface) > 2
+                    or text[mention.end : mention.end + 1] in _NAME_END
+                ):
                     yield mention
                     pos = mention.end
                     continue

@@ -90,8 +90,11 @@ def _sentence_items(sentence: str, ctx: Context, active: bool) -> list[Item]:
     if LOGISTICS.search(text) and not directive:
         return []
     opening = _OPENING.match(text)
-    commitment = commitment_at(text, opening.end() if opening else 0, ctx)
-    if not (directive or commitment or (active and IMPERATIVE_START.match(text))):
+    lead = opening.end() if opening else 0
+    commitment = commitment_at(text, lead, ctx)
+    # "县人社局负责组织劳务输出": a sentence opening with a subject and 负责/牵头 is a directive too.
+    subject_led = subject_at(text, lead, ctx) is not None
+    if not (directive or commitment or subject_led or (active and IMPERATIVE_START.match(text))):
         return []
     pieces = _split_on_subjects(text, ctx)
     items = []

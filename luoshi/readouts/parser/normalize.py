@@ -49,8 +49,11 @@ def decode(data: bytes) -> str:
         raise ReadoutError(MSG_BINARY)
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         text = ""
+        if exc.start >= len(data) - 3:  # a file cut inside its last character
+            text = data[: exc.start].decode("utf-8-sig")
+    if not text and data.strip(b"\xef\xbb\xbf \r\n\t"):
         candidates = []
         for encoding in ("gb18030", "big5"):
             try:
@@ -180,14 +183,19 @@ def clean(text: str) -> Cleaned:
                 continue
         if published is None and (m := _PUBLISHED.search(line)) and len(line) < 60:
             published = f"{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+        if line.startswith(("来源", "稿源")) and len(line) < 60:
+            continue
+        # Tails glued to the last sentence go first, so the sentence itself survives.
+        line = _INLINE_QR.sub("", line)
+        line = _INLINE_TAIL.sub("", line).strip()
+        if not line:
+            continue
         if len(line) < 60 and (_BOILERPLATE_LINE.match(line) or _BOILERPLATE_ANY.search(line)):
             # An account name or slogan follows "微信号"/"功能介绍" on its own line.
             skip_next = line in ("微信号", "功能介绍")
             continue
         if _TIME_ONLY.match(line):
             continue
-        line = _INLINE_QR.sub("", line)
-        line = _INLINE_TAIL.sub("", line)
         for pattern in _CAPTION_PARTS:
             line = pattern.sub("", line)
         lines.append(line.strip())
@@ -244,7 +252,7 @@ def _continues(line: str) -> bool:
     if last in "，、":
         return True
     has_inner_punct = any(p in line for p in "，。；")
-    return has_inner_punct and len(line) >= 20
+    return has_inner_punct and len(line) >= 12
 
 
 _SENTENCE = re.compile(r"[^。！？]+[。！？]?")

@@ -52,7 +52,10 @@ NUMBER_RE = re.compile(
 _PERCENT_WORDS = re.compile(r"百分之(?P<num>[零〇一二两三四五六七八九十百点]+|\d+(?:\.\d+)?)")
 _PEOPLE_NOUN = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:人口|劳动力|群众)")
 
-_PAST = re.compile(r"已经|已|业已|(?<![为除])了(?![解如])|截至|去年|上年|同比|历史上")
+_PAST = re.compile(r"已经|已|业已|(?<![为除])了(?![解如])|截至|去年|历史上")
+# Statistics (同比下降12.4%, 共发生85起) are past unless the clause looks forward.
+_STATISTIC = re.compile(r"同比|环比|比上年|较上年|比去年|以来|共发生|共完成|累计完成|共有")
+_FORWARD = re.compile(r"确保|力争|争取|目标|要|控制在|以上|以内|不超过|不低于|前|年内|年底|底前")
 _AFTER_QUANT = [
     (re.compile(r"^(?:及|或)?以上"), "不低于"),
     (re.compile(r"^(?:以下|以内|之内)"), "不高于"),
@@ -79,7 +82,7 @@ def extract_targets(text: str) -> list[Target]:
         clause = clause_match.group()
         if not any(ch.isdigit() or ch in "一二两三四五六七八九十百千万" for ch in clause):
             continue
-        if _PAST.search(clause):
+        if _PAST.search(clause) or (_STATISTIC.search(clause) and not _FORWARD.search(clause)):
             continue
         deadline = first_deadline(clause)
         original = text[clause_match.start() : clause_match.end()]
