@@ -30,9 +30,10 @@ DIRECTIVE_VERB = re.compile(
 )
 # What may stand between the unit list and the verb.
 _TAIL = re.compile(
-    r"(?:等(?:区县|县区|县市|市县|城市|地区|部门|单位|省份|省区|乡镇|街道|地方|地|市|县|区)?)?"
-    r"(?:[省市县区州盟旗]?委[、和]?[省市县区州盟旗]?政府|[省市县区州盟旗]?委|[省市县区州盟旗]?政府|党委政府|各级党委政府|"
-    r"党委|各级|主要负责同志|主要领导|有关部门|相关部门)?"
+    r"(?:等(?:\d+|[两三四五六七八九十]+)?个?(?:区县|县区|县市|市县|县（市、区）|城市|地市|地区|部门|单位|省份|省区|乡镇|街道|地方|地|市|县|区)?"
+    r"|[两三四五六七八九十]+(?:市|县|区|地|省|个部门|部门))?"
+    r"(?:[省市县区州盟旗]?委[、和]?[省市县区州盟旗]?政府|[省市县区州盟旗]?委|[省市县区州盟旗]?政府|党委政府|"
+    r"各级党委政府|各级党委和政府|各级党组织|各级各部门|各有关部门|各部门|党委|各级|主要负责同志|主要领导|有关部门|相关部门){0,2}"
 )
 _SEPARATOR = re.compile(r"、|和|及|与|以及")
 _PREFIX = re.compile(r"特别是|尤其是|其中|同时|另外|此外|对此|为此|其次|首先|最后|请")
@@ -42,6 +43,10 @@ GENERIC = re.compile(
     r"[\u4e00-\u9fff]{0,10}?(?:部门|单位|地方|地区|省份|城市|市州|市县|县区|区县|县市|市|县|区|乡镇|街道|村|"
     r"党组织|党委|政府|企业|学校|医院|机关|干部|党员|同志|领导|成员|组织|机构)(?:和|、)?"
     r"(?:[\u4e00-\u9fff]{0,6}?(?:部门|单位|党组织|干部))?"
+)
+# A body named after 省/市 that the department list does not know (its name is kept as written).
+_OTHER_BODY = re.compile(
+    r"(?![直各内外级委政领会长有相属])[\u4e00-\u9fff]{2,12}?(?:厅|局|委员会|办公室|中心|总队|委|办|院)(?=[、和及与等要须应负牵])"
 )
 _HOST_WORD = re.compile(r"我(省|市|县|区|州|盟|旗)")
 _DEPT_PREFIX = re.compile(r"自治区|省|市|县|区|州|盟|旗")
@@ -176,6 +181,12 @@ def _member_at(text: str, i: int, ctx: Context, allow_generic: bool) -> tuple[_M
             if host is None:
                 return _Member(generic=True), dept[1]
             return _Member(place=gaz.department_place(dept[0], host)), dept[1]
+        if (other := _OTHER_BODY.match(text, m.end())) and (host := ctx.host_for(m.group())) is not None:
+            # 省疾控中心, 省疫情防控领导小组办公室: a body the department list does not know.
+            name = host.name + other.group()
+            return _Member(
+                place=Place(f"{host.key}/{other.group()}", name, "department", host.key, ctx.province)
+            ), other.end()
     mention = gaz.match_at(text, i)
     if mention is not None:
         dept = gaz.department_at(text, mention.end)

@@ -25,6 +25,8 @@ from .targets import extract_targets, mask_quotes
 DIRECTIVE = re.compile(
     r"(?<![重主需必首只纲摘概简扼紧想政显机不])要(?![求点素闻害件案职冲地员事塞领义旨])"
     r"|必须|务必|确保|力争|争取|须|应当|切实|坚决"
+    # Goals stated without 要: "主要预期目标是：地区生产总值增长6%左右".
+    r"|目标(?:是|为)|(?:提出|明确|确定)[^。，]{0,20}目标"
 )
 IMPERATIVE_START = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,6}，)?(?:加强|加快|强化|推进|推动|抓好|抓紧|抓实|抓细|做好|落实|严格|坚持|提升|提高|"

@@ -88,7 +88,9 @@ class Marker:
     text: str
 
 
-_ENUM_MARKER = re.compile(r"(?P<pre>第)?(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>要|是|[，、：])")
+_ENUM_MARKER = re.compile(
+    r"(?P<pre>第|（)?(?P<num>[一二三四五六七八九十]{1,3})(?P<kind>要(?![求点素闻害件案])|是|[，、：）])"
+)
 # Characters that, before 一要/一是, make a word rather than a marker (统一要求, 唯一是).
 _NOT_BEFORE = set("统唯同逐专万单划整均归合不另每任无之第其某这那")
 
@@ -102,10 +104,17 @@ def find_markers(text: str) -> list[Marker]:
         kind = m.group("kind")
         start = m.start()
         prev = text[start - 1] if start else "\n"
-        if m.group("pre"):
+        if m.group("pre") == "（":
+            # （一） is a list marker at the start of a line or a sentence.
+            if kind != "）" or prev not in "\n。；：":
+                continue
+            kind = "（）"
+        elif m.group("pre"):
             if kind not in "，、：":
                 continue
             kind = "第"
+        elif kind == "）":
+            continue
         elif kind in "，、：":
             # 一、 is a list marker only at the start of a line.
             if kind != "、" or prev != "\n":

@@ -59,3 +59,12 @@ def test_it_reads_wo_shi_as_the_city_of_a_city_meeting():
 
 def test_it_does_not_make_the_province_an_assignee_for_wo_sheng():
     assert units_of("会议强调，要推动我省经济高质量发展。") == []
+
+
+def test_it_understands_counted_and_collective_tails_after_a_unit_list():
+    text = "会议强调，郑州、洛阳两市要加快建设。开封市各级各部门要抓好落实。南阳等4个市要做好防汛。"
+    assert units_of(text) == ["郑州市", "洛阳市", "开封市", "南阳市"]
+
+
+def test_it_keeps_a_provincial_body_the_department_list_does_not_know():
+    assert units_of("会议强调，省疾控中心要加强监测。") == ["河北省疾控中心"]

@@ -60,3 +60,15 @@ def test_it_takes_metadata_from_the_first_of_two_articles():
     readout = parse(text)
     assert readout.meeting.to_dict() == {"date": "03-28", "place": "石家庄市", "video": True}
     assert {item.article for item in readout.items} == {0, 1}
+
+
+def test_it_reads_parenthesised_list_markers_and_goal_statements():
+    text = HEAD + "会议明确今年主要预期目标是：地区生产总值增长6%左右。\n（一）加强领导。\n（二）压实责任。"
+    readout = parse(text)
+    assert readout.numbered_items == 2
+    assert [(t.value, t.unit, t.direction) for t in readout.targets] == [(6, "%", "增长")]
+
+
+def test_it_does_not_count_san_yao_su_as_a_third_item():
+    text = HEAD + "一要加强领导。二要压实责任，把握三要素。"
+    assert parse(text).numbered_items == 2
