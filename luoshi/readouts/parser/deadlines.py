@@ -23,7 +23,7 @@ DEADLINE_RE = re.compile(
             rf"{_YEAR}?{_N}月(?:{_N}日|底|末|中旬|上旬|下旬|中)(?:前|之前|以前)?",
             rf"{_YEAR}?{_N}月份?(?:前|之前|以前)",
             r"(?:(?:19|20)\d{2}年|今年|明年|本年度?)?(?:年底|年末)(?:前|之前)?",
-            r"(?:(?:19|20)\d{2}年|今年)内|年内",
+            r"(?:(?:19|20)\d{2}年|今年)内|年内|今年(?!以来|是|的|一季度|上半年|下半年)",
             r"(?:到|至)(?:19|20)\d{2}年(?:底|末)?",
             r"(?:19|20)\d{2}年(?:底|末)?(?:前|之前)",
             r"(?:19|20)\d{2}年(?:底|末)",
@@ -119,7 +119,7 @@ def resolve_deadline(text: str, meeting_date: date) -> date | None:
             result = date(year, month, 10)
         else:
             result = _month_end(year, month)
-    elif re.search(r"年底|年末|年内", text) or (
+    elif re.search(r"年底|年末|年内|^今年$", text) or (
         explicit_year and re.search(r"年(?:底|末)?(?:前|之前)?$|^(?:到|至)", text)
     ):
         result = date(year, 12, 31)
