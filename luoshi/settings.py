@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "luoshi.units",
     "luoshi.accounts",
     "luoshi.audit",
+    "luoshi.tasks",
+    "luoshi.reports",
     "luoshi.api",
 ]
 
@@ -195,6 +197,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# --- Tasks ------------------------------------------------------------------------------------
+# Warning-light thresholds (keys of luoshi.tasks.lights.Thresholds), e.g. {"red_lag": 25}.
+LUOSHI_LIGHTS: dict[str, int] = {}
+LUOSHI_ATTACHMENT_MAX_BYTES = envint("LUOSHI_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

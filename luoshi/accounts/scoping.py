@@ -58,8 +58,8 @@ def scope(queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M]:
     condition = Q()
     for field in fields:
         condition |= subtree_q(root, field=field)
-    # Several paths (issuer or lead or co-unit) can join to many rows: keep each row once.
-    if len(fields) > 1 or any("__" in f for f in fields):
+    # A path reached through a join (a task's assignments) can repeat a row: keep each once.
+    if any("__" in f for f in fields):
         return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
     return queryset.filter(condition)
 
