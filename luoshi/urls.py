@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("luoshi.accounts.urls")),
     path("units/", include("luoshi.units.urls")),
     path("audit/", include("luoshi.audit.urls")),
+    path("work/", include("luoshi.tasks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

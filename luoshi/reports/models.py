@@ -71,6 +71,10 @@ class Report(models.Model):
             return ReportState.PENDING
         return ReportState.ACCEPTED if review.decision == Review.Decision.ACCEPT else ReportState.RETURNED
 
+    @property
+    def state_label(self) -> str:
+        return str(ReportState(self.state).label)
+
 
 class Review(models.Model):
     """The issuer's decision on a report: accept, or return with a reason."""

@@ -135,3 +135,34 @@ def group_members(group: UnitGroup) -> QuerySet[Unit]:
             subtree_q(group.root.path, include_self=False), level=group.level, kind=Kind.DIVISION
         ).order_by("path")
     return group.members.filter(retired_at__isnull=True).order_by("path")
+
+
+def resolve_names(root: Unit, text: str, *, strictly_below: bool = True) -> tuple[list[Unit], list[str]]:
+    """Units under ``root`` named in ``text`` (separated by 、，,；; or spaces).
+
+    Each name is matched against full names, short names, aliases and codes; returns the
+    units found and a message for each name that matched none or several.
+    """
+    import re
+
+    from .paths import subtree_q
+
+    names = [n.strip() for n in re.split(r"[、，,；;\s]+", text or "") if n.strip()]
+    base = Unit.objects.filter(subtree_q(root.path, include_self=not strictly_below), retired_at__isnull=True)
+    found: list[Unit] = []
+    errors: list[str] = []
+    for name in names:
+        matches = list(base.filter(code=name)) or list(base.filter(name=name))
+        if not matches:
+            matches = list(base.filter(Q(short_name=name) | Q(aliases__name=name)).distinct())
+        if len(matches) == 1:
+            if matches[0] not in found:
+                found.append(matches[0])
+        elif not matches:
+            errors.append(_("No unit named “%(name)s” under %(root)s.") % {"name": name, "root": root.name})
+        else:
+            errors.append(
+                _("“%(name)s” is ambiguous: %(options)s.")
+                % {"name": name, "options": "、".join(f"{m.name}（{m.code}）" for m in matches[:5])}
+            )
+    return found, errors
