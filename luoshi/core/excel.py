@@ -37,6 +37,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def restore(value: Any) -> Any:
+    """Undo ``neutralise`` on the way back in: "'=1+1" read from our own export is "=1+1"."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
 @dataclass
 class Sheet:
     rows: list[list[Any]]

@@ -19,7 +19,7 @@ import xlsxwriter
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luoshi.core.excel import neutralise, read_first_sheet
+from luoshi.core.excel import neutralise, read_first_sheet, restore
 from luoshi.core.exceptions import DomainError
 from luoshi.units.models import Unit
 from luoshi.units.selectors import resolve_names
@@ -155,7 +155,8 @@ def plan_import(source: Source, data: bytes) -> list[RowPlan]:
     taken = set(source.tasks.filter(parent_assignment__isnull=True).values_list("seq", flat=True))
     seen: set[int] = set()
     for r in range(header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
+        raw = sheet.rows[r]
+        row = [restore(v) for v in raw]
         line = r + 1
 
         def get(name: str, row: list = row) -> Any:
@@ -170,7 +171,7 @@ def plan_import(source: Source, data: bytes) -> list[RowPlan]:
             row_errors.append((_("Row %(n)d") % {"n": line}) + f"「{name}」：" + message)
 
         for name, j in col.items():
-            value = row[j] if j < len(row) else None
+            value = raw[j] if j < len(raw) else None
             if (r, j) in sheet.formula_cells or (isinstance(value, str) and value.startswith("=")):
                 bad(name, _("formulas are not allowed; enter the value itself."))
         number = get("序号")
