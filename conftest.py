@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
@@ -26,6 +27,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # whitenoise warns about a missing static root when no collectstatic ran.
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site language (a request in English must not leak into the next)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @dataclass
@@ -92,3 +103,55 @@ def login(client):
         return client
 
     return _login
+
+
+MEETING_DAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def source(tree):
+    from luoshi.tasks import services as task_services
+
+    return task_services.source_create(
+        actor=tree.user("province", "supervisor"),
+        issuer=tree.province,
+        title="全省重点工作推进会",
+        date=MEETING_DAY,
+        sub_venues=[tree.city, tree.baoding, tree.dingzhou, tree.xiongan],
+    )
+
+
+@pytest.fixture
+def chain(tree, source):
+    """A task assigned province → city, decomposed city → county → township."""
+    from luoshi.tasks import services as task_services
+
+    task = task_services.task_create(
+        actor=tree.user("province", "supervisor"),
+        source=source,
+        title="完成老旧小区改造",
+        deadline=dt.date(2026, 6, 30),
+        cadence="monthly",
+    )
+    (city_a,) = task_services.task_assign(
+        actor=tree.user("province", "supervisor"), task=task, units=[tree.city], today=MEETING_DAY
+    )
+    county_task = task_services.task_decompose(
+        actor=tree.user("city", "supervisor"),
+        assignment=city_a,
+        title="长安区老旧小区改造",
+        units=[tree.county],
+        deadline=dt.date(2026, 6, 20),
+        today=MEETING_DAY,
+    )
+    county_a = county_task.assignments.get()
+    township_task = task_services.task_decompose(
+        actor=tree.user("county", "supervisor"),
+        assignment=county_a,
+        title="建北街道老旧小区改造",
+        units=[tree.township],
+        deadline=dt.date(2026, 6, 10),
+        today=MEETING_DAY,
+    )
+    township_a = township_task.assignments.get()
+    return {"task": task, "city": city_a, "county": county_a, "township": township_a}

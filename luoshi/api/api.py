@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from luoshi.core.exceptions import DomainError
 
 from .auth import auth
+from .tasks import router as tasks_router
 from .units import router as units_router
 
 api = NinjaAPI(
@@ -54,3 +55,4 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/units", units_router)
+api.add_router("/", tasks_router)
