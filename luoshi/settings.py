@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.tasks",
     "luoshi.reports",
+    "luoshi.readouts",
     "luoshi.api",
 ]
 

@@ -1,0 +1,156 @@
+"""The parser's gazetteer, extended with the units table as an importing unit sees it.
+
+The parser ships every division of China down to townships (luoshi/units/data), so the DB adds
+only what the shipped data cannot know:
+
+- units under the importing unit that differ from the shipped data or are not in it: the
+  departments with their aliases (省发改委 …), villages and communities, hand-made units,
+  renamed units, units with aliases someone added;
+- supervision-parent overrides anywhere (定州市 and 辛集市 under the province, 雄县 under
+  雄安新区), with their parents: they change which unit a short name resolves to.
+
+Building means copying the shipped index and adding a few thousand rows, which takes tens of
+milliseconds (see docs/PERFORMANCE.md), so a built gazetteer is kept in process memory keyed
+by what changes it: the subtree's row count and latest ``updated_at``, the number of aliases
+and their highest id, and the overrides. A re-parenting rewrites paths with an UPDATE that does
+not touch ``updated_at``, so entries also expire after ``TTL_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from luoshi.readouts.parser import Gazetteer
+from luoshi.units.models import Kind, Level, Unit, UnitAlias
+from luoshi.units.paths import subtree_q
+
+TTL_SECONDS = 300
+CACHE_SIZE = 8
+# Villages are added only when the subtree holds at most this many: a county or a city has a
+# few thousand, a province tens of thousands, which a provincial readout never names.
+MAX_VILLAGES = 1_000
+
+_cache: OrderedDict[tuple, tuple[float, Gazetteer]] = OrderedDict()
+_lock = threading.Lock()
+stats = {"hits": 0, "builds": 0}
+
+
+def _builtin() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def _fingerprint(root: str) -> tuple:
+    """What the gazetteer for the subtree at ``root`` ("" for all) depends on: three small queries."""
+    units = Unit.objects.filter(retired_at__isnull=True)
+    aliases = UnitAlias.objects.filter(unit__retired_at__isnull=True)
+    if root:
+        units = units.filter(subtree_q(root))
+        aliases = aliases.filter(subtree_q(root, field="unit__path"))
+    u = units.aggregate(
+        n=Count("pk"), villages=Count("pk", filter=Q(level=Level.VILLAGE)), latest=Max("updated_at")
+    )
+    a = aliases.aggregate(n=Count("pk"), top=Max("pk"))
+    o = Unit.objects.filter(parent_overridden=True).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return (root, u["n"], u["villages"], u["latest"], a["n"], a["top"], o["n"], o["latest"])
+
+
+def gazetteer_for(unit: Unit | None) -> Gazetteer:
+    """The gazetteer for a readout imported by ``unit`` (None: the whole table).
+
+    Cached per subtree; a change to the units under ``unit`` (or to any override) is seen on
+    the next call.
+    """
+    root = unit.path if unit is not None else ""
+    key = _fingerprint(root)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and now - hit[0] < TTL_SECONDS:
+            _cache.move_to_end(key)
+            stats["hits"] += 1
+            return hit[1]
+    gazetteer = build_gazetteer(root, with_villages=key[2] <= MAX_VILLAGES)
+    with _lock:
+        _cache[key] = (now, gazetteer)
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+        stats["builds"] += 1
+    return gazetteer
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def build_gazetteer(root: str = "", *, with_villages: bool = True) -> Gazetteer:
+    """A new gazetteer: the shipped data plus the units table under ``root`` and every override."""
+    builtin = _builtin()
+    gazetteer = Gazetteer()
+    rows = Unit.objects.filter(retired_at__isnull=True)
+    if root:
+        rows = rows.filter(subtree_q(root))
+    if not with_villages:
+        rows = rows.exclude(level=Level.VILLAGE, kind=Kind.DIVISION)
+    overrides = Unit.objects.filter(retired_at__isnull=True, parent_overridden=True)
+    override_parents = Unit.objects.filter(pk__in=overrides.values("parent_id"))
+    fields = ("pk", "code", "name", "short_name", "level", "kind", "path", "parent__code")
+    seen: set[int] = set()
+    chosen: list[dict[str, Any]] = []
+    for qs in (override_parents, overrides, rows):
+        for row in qs.values(*fields):
+            if row["pk"] not in seen:
+                seen.add(row["pk"])
+                chosen.append(row)
+    # Parents before children, so that each parent is known when its child is added.
+    chosen.sort(key=lambda r: r["path"])
+    alias_rows = UnitAlias.objects.filter(
+        Q(unit__parent_overridden=True) | (subtree_q(root, field="unit__path") if root else Q())
+    )
+    aliases: dict[int, list[tuple[str, str]]] = {}
+    for unit_id, name, kind in alias_rows.values_list("unit_id", "name", "kind"):
+        aliases.setdefault(unit_id, []).append((name, kind))
+    for row in chosen:
+        _add(gazetteer, builtin, row, aliases.get(row["pk"], []))
+    return gazetteer
+
+
+def _parser_level(row: dict[str, Any]) -> str:
+    if row["kind"] == Kind.DEPARTMENT:
+        return "department"
+    # A village is treated like a township by the parser: full names only, and a mention
+    # counts only when a unit above it is named nearby.
+    if row["level"] == Level.VILLAGE:
+        return "township"
+    return row["level"]
+
+
+def _add(
+    gazetteer: Gazetteer, builtin: Gazetteer, row: dict[str, Any], aliases: list[tuple[str, str]]
+) -> None:
+    code, name, parent = row["code"], row["name"], row["parent__code"]
+    level = _parser_level(row)
+    if row["level"] == Level.VILLAGE and row["kind"] == Kind.DIVISION and len(name) < 3:
+        return  # 新村, 东村: two-character village names are everyday words
+    if row["kind"] == Kind.DEPARTMENT:
+        forms = {row["short_name"], *(a for a, _kind in aliases)}
+    else:
+        # A division's short name was derived by stripping its suffix (长安区 -> 长安); the parser
+        # derives its own short forms, minus everyday words, so only names people added count.
+        forms = {a for a, kind in aliases if kind != UnitAlias.AliasKind.SHORT}
+    forms = {f for f in forms if f and f != name and len(f) >= 2}
+    shipped = builtin.get(code)
+    if shipped is not None and shipped.name == name and shipped.parent == parent:
+        forms = {f for f in forms if code not in {p.key for p in builtin.lookup(f)}}
+        if not forms:
+            return  # the shipped data says the same
+    try:
+        gazetteer.add(name, aliases=sorted(forms), parent=parent, level=level, code=code)
+    except KeyError:  # a parent the gazetteer does not know (outside the subtree, not shipped)
+        gazetteer.add(name, aliases=sorted(forms), level=level, code=code)
