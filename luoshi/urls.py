@@ -6,6 +6,7 @@ from luoshi.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
+    path("calendar/", core_views.calendar_days, name="calendar"),
     path("accounts/", include("luoshi.accounts.urls")),
     path("units/", include("luoshi.units.urls")),
     path("audit/", include("luoshi.audit.urls")),
