@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/", include("luoshi.units.urls")),
     path("audit/", include("luoshi.audit.urls")),
     path("work/", include("luoshi.tasks.urls")),
+    path("readouts/", include("luoshi.readouts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
