@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "luoshi.audit",
     "luoshi.tasks",
     "luoshi.reports",
+    "luoshi.indicators",
     "luoshi.readouts",
     "luoshi.api",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("luoshi.audit.urls")),
     path("work/", include("luoshi.tasks.urls")),
     path("readouts/", include("luoshi.readouts.urls")),
+    path("indicators/", include("luoshi.indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from luoshi.core.exceptions import DomainError
 
 from .auth import auth
+from .indicators import router as indicators_router
 from .tasks import router as tasks_router
 from .units import router as units_router
 
@@ -55,4 +56,5 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 api.add_router("/units", units_router)
+api.add_router("/indicators", indicators_router)
 api.add_router("/", tasks_router)

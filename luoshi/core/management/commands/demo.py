@@ -22,6 +22,10 @@ class Command(LuoshiCommand):
         self.stdout.write("Loading Hebei's units (province, cities, counties, townships, departments) …")
         result = demo.load_units()
         self.stdout.write(f"  added {len(result.added)}, unchanged {result.unchanged}")
+        from luoshi.indicators import demo as indicators_demo
+
+        if indicators_demo.load():
+            self.stdout.write("  added demo indicators with targets and figures for the cities and counties")
         accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
         fresh = [a for a in accounts if a.password]
         if fresh:
