@@ -28,3 +28,23 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+
+class State(models.Model):
+    """Small named values the application keeps between runs (e.g. the day of the last sweep)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+    @classmethod
+    def get(cls, key: str, default: str | None = None) -> str | None:
+        row = cls.objects.filter(key=key).values_list("value", flat=True).first()
+        return default if row is None else row
+
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        cls.objects.update_or_create(key=key, defaults={"value": value})

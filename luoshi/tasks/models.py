@@ -196,7 +196,6 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit_path", "status"]),
             models.Index(fields=["issuer_path", "status"]),
-            models.Index(fields=["light_date"]),
         ]
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="tasks_assignment_unique_unit"),

@@ -131,6 +131,75 @@ def source_tree(user: Any, source: Source, today: dt.date | None = None) -> list
     return roots
 
 
+# Above this many visible assignments a source's page shows one summary row per task instead
+# of every assignment (a province-wide source holds tens of thousands).
+TREE_FULL_LIMIT = 400
+
+
+@dataclass
+class TaskSummary:
+    task: Task
+    units: int
+    red: int
+    yellow: int
+    green: int
+    done: int
+    progress: int
+
+    @property
+    def light(self) -> str:
+        return "red" if self.red else "yellow" if self.yellow else "green"
+
+
+def source_summary(user: Any, source: Source) -> list[TaskSummary]:
+    """One row per top task the user sees (its parent assignment is not visible to the user),
+    with its visible assignments counted by light and their mean lead progress: one query for
+    the tasks, one grouped query for the counts."""
+    from django.db.models import Avg, Count, Q
+
+    visible_assignments = assignments_visible_to(user)
+    roots = list(
+        tasks_visible_to(user)
+        .filter(source=source)
+        .filter(
+            Q(parent_assignment__isnull=True) | ~Q(parent_assignment__in=visible_assignments.values("pk"))
+        )
+        .select_related("issuer")
+        .order_by("issuer_path", "seq", "id")
+    )
+    stats = {
+        row["task_id"]: row
+        for row in visible_assignments.filter(task__in=[t.pk for t in roots])
+        .values("task_id")
+        .order_by()
+        .annotate(
+            units=Count("id"),
+            red=Count("id", filter=Q(light="red", status="active")),
+            yellow=Count("id", filter=Q(light="yellow", status="active")),
+            done=Count("id", filter=Q(status="completed")),
+            progress=Avg("progress", filter=Q(role="lead")),
+        )
+    }
+    out = []
+    for t in roots:
+        row = stats.get(t.pk, {})
+        units = row.get("units", 0)
+        red, yellow, done = row.get("red", 0), row.get("yellow", 0), row.get("done", 0)
+        out.append(
+            TaskSummary(
+                t, units, red, yellow, units - red - yellow - done, done, round(row.get("progress") or 0)
+            )
+        )
+    return out
+
+
+def source_is_large(user: Any, source: Source) -> bool:
+    return (
+        assignments_visible_to(user).filter(task__source=source)[: TREE_FULL_LIMIT + 1].count()
+        > TREE_FULL_LIMIT
+    )
+
+
 def flatten(nodes: list[TreeNode], depth: int = 0) -> list[tuple[int, TreeNode, Assignment | None]]:
     """Rows for a table: (depth, node, assignment) in tree order, sub-tasks under their assignment."""
     rows: list[tuple[int, TreeNode, Assignment | None]] = []

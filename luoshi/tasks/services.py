@@ -480,17 +480,23 @@ def light_inputs(
     )
 
 
-def _report_dates(assignment_ids: list[int]) -> dict[int, list[dt.date]]:
-    """Dates of each assignment's reports that count as reported (not returned)."""
+def _report_dates(
+    assignment_ids: list[int] | None = None, *, pk_range: tuple[int, int] | None = None
+) -> dict[int, list[dt.date]]:
+    """Dates of each assignment's reports that count as reported (not returned).
+
+    By a list of assignments, or (for a sweep) by a range of assignment keys: a range scan
+    instead of an IN list of twenty thousand parameters.
+    """
     from luoshi.reports.models import Report, Review
 
     dates: dict[int, list[dt.date]] = defaultdict(list)
-    rows = (
-        Report.objects.filter(assignment_id__in=assignment_ids)
-        .exclude(review__decision=Review.Decision.RETURN)
-        .values_list("assignment_id", "submitted_at")
-    )
-    for aid, at in rows:
+    reports = Report.objects.exclude(review__decision=Review.Decision.RETURN)
+    if pk_range is not None:
+        reports = reports.filter(assignment_id__gte=pk_range[0], assignment_id__lte=pk_range[1])
+    else:
+        reports = reports.filter(assignment_id__in=assignment_ids or [])
+    for aid, at in reports.values_list("assignment_id", "submitted_at"):
         dates[aid].append(timezone.localtime(at).date())
     return dates
 
@@ -503,51 +509,142 @@ def assignment_light(assignment: Assignment, today: dt.date | None = None) -> li
     return lights.light(light_inputs(assignment, milestones, dates), today, thresholds())
 
 
-def lights_refresh(
-    assignments: Sequence[Assignment] | None = None, *, today: dt.date | None = None, chunk: int = 5000
-) -> int:
-    """Recompute and store the light of the given assignments (default: every open one).
+# The fields a light is computed from, read as plain tuples: a sweep over half a million
+# assignments must not build a model instance per row.
+_LIGHT_FIELDS = (
+    "pk",
+    "start_date",
+    "deadline",
+    "progress",
+    "status",
+    "task_id",
+    "task__cadence",
+    "light",
+    "light_reason",
+)
+SWEEP_STATE_KEY = "lights_swept_on"
 
-    Reasons are stored in the site language. Returns the number of rows whose light changed.
-    """
-    today = today or clock.today()
-    t = thresholds()
-    changed = 0
-    if assignments is None:
-        ids = list(
-            Assignment.objects.filter(status=AssignmentStatus.ACTIVE)
-            .values_list("pk", flat=True)
-            .order_by("pk")
-        )
-        batches = (ids[i : i + chunk] for i in range(0, len(ids), chunk))
-        load = lambda batch: list(Assignment.objects.filter(pk__in=batch).select_related("task"))  # noqa: E731
+
+def _milestones(task_ids: set[int] | None = None) -> dict[int, list[tuple[dt.date, str, int]]]:
+    """Milestones by task: of the given tasks, or of every task with an open assignment."""
+    qs = Milestone.objects.all()
+    if task_ids is not None:
+        qs = qs.filter(task_id__in=task_ids)
     else:
-        batches = iter([[a.pk for a in assignments]])
-        by_pk = {a.pk: a for a in assignments}
-        load = lambda batch: [by_pk[pk] for pk in batch]  # noqa: E731
+        qs = qs.filter(task__assignments__status=AssignmentStatus.ACTIVE).distinct()
+    out: dict[int, list[tuple[dt.date, str, int]]] = defaultdict(list)
+    for task_id, date, title, expected in qs.values_list("task_id", "date", "title", "expected_progress"):
+        out[task_id].append((date, title, expected))
+    return out
+
+
+def _compute_lights(
+    rows: list[tuple], today: dt.date, cache: dict, milestones: dict, dates: dict
+) -> list[tuple[int, str, str]]:
+    """(pk, light, reason) for the rows whose light or reason differs from what is stored."""
+    t = thresholds()
+    changes = []
+    for pk, start, deadline, progress, status, task_id, cadence, light, reason in rows:
+        inputs = lights.LightInput(
+            start=start,
+            deadline=deadline,
+            progress=progress,
+            completed=status == AssignmentStatus.COMPLETED,
+            cancelled=status == AssignmentStatus.CANCELLED,
+            milestones=tuple(sorted(milestones.get(task_id, ()))),
+            cadence=cadence,
+            report_dates=tuple(sorted(dates.get(pk, ()))) if cadence != Cadence.NONE else (),
+        )
+        # Many assignments share their inputs (one task to 167 counties): compute each once.
+        result = cache.get(inputs)
+        if result is None:
+            result = lights.light(inputs, today, t)
+            result = cache[inputs] = (result.light, result.reason[:200])
+        if result != (light, reason):
+            changes.append((pk, *result))
+    return changes
+
+
+def _write_lights(changes: list[tuple[int, str, str]], today: dt.date) -> None:
+    """Store changed lights: on PostgreSQL COPY into a temporary table and one UPDATE … FROM;
+    on SQLite one prepared UPDATE executed for each row."""
+    from django.db import connection
+
+    if not changes:
+        return
+    table = Assignment._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE TEMP TABLE light_changes (id bigint, light varchar(6), reason varchar(200)) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY light_changes (id, light, reason) FROM STDIN") as copy:
+                for row in changes:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} AS a SET light = c.light, light_reason = c.reason, light_date = %s "
+                "FROM light_changes AS c WHERE a.id = c.id",
+                [today],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET light = %s, light_reason = %s, light_date = %s WHERE id = %s",
+                [(light, reason, today, pk) for pk, light, reason in changes],
+            )
+
+
+def lights_refresh(
+    assignments: Sequence[Assignment] | None = None, *, today: dt.date | None = None, chunk: int = 20000
+) -> int:
+    """Recompute and store lights; returns how many rows changed.
+
+    With ``assignments``: those rows (after a report, a review, an assignment). Without: a
+    sweep over every open assignment, in primary-key chunks, writing only the rows whose light
+    or reason changed, then recording the day of the sweep (so pages need not refresh rows the
+    sweep has already seen today). Reasons are stored in the site language.
+    """
+    from luoshi.core.models import State
+
+    today = today or clock.today()
+    cache: dict = {}
+    changed = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for batch in batches:
-            rows = load(batch)
-            task_ids = {a.task_id for a in rows}
-            milestones: dict[int, list[Milestone]] = defaultdict(list)
-            for m in Milestone.objects.filter(task_id__in=task_ids):
-                milestones[m.task_id].append(m)
-            dates = _report_dates([a.pk for a in rows])
-            dirty = []
-            for a in rows:
-                result = lights.light(light_inputs(a, milestones[a.task_id], dates.get(a.pk, [])), today, t)
-                reason = result.reason[:200]
-                if (a.light, a.light_reason, a.light_date) != (result.light, reason, today):
-                    changed += a.light != result.light
-                    a.light, a.light_reason, a.light_date = result.light, reason, today
-                    dirty.append(a)
-            Assignment.objects.bulk_update(dirty, ["light", "light_reason", "light_date"], batch_size=1000)
+        if assignments is not None:
+            pks = [a.pk for a in assignments]
+            rows = list(Assignment.objects.filter(pk__in=pks).values_list(*_LIGHT_FIELDS))
+            milestones = _milestones({r[5] for r in rows})
+            dates = _report_dates([r[0] for r in rows if r[6] != Cadence.NONE])
+            changes = _compute_lights(rows, today, cache, milestones, dates)
+            _write_lights(changes, today)
+            stored = {pk: (light, reason) for pk, light, reason in changes}
+            for a in assignments:
+                if a.pk in stored:
+                    a.light, a.light_reason = stored[a.pk]
+                a.light_date = today
+            return len(changes)
+        active = Assignment.objects.filter(status=AssignmentStatus.ACTIVE).order_by("pk")
+        milestones = _milestones()
+        last = 0
+        while True:
+            rows = list(active.filter(pk__gt=last).values_list(*_LIGHT_FIELDS)[:chunk])
+            if not rows:
+                break
+            first, last = rows[0][0], rows[-1][0]
+            dates = _report_dates(pk_range=(first, last))
+            changes = _compute_lights(rows, today, cache, milestones, dates)
+            _write_lights(changes, today)
+            changed += len(changes)
+    State.put(SWEEP_STATE_KEY, today.isoformat())
     return changed
 
 
 def lights_refresh_stale(assignments: Sequence[Assignment], today: dt.date | None = None) -> None:
-    """Refresh the lights of those ``assignments`` not yet computed today (cheap on pages)."""
+    """Before showing ``assignments``: refresh those not computed today, unless today's sweep ran."""
+    from luoshi.core.models import State
+
     today = today or clock.today()
+    if State.get(SWEEP_STATE_KEY) == today.isoformat():
+        return
     stale = [a for a in assignments if a.light_date != today and a.status == AssignmentStatus.ACTIVE]
     if stale:
         lights_refresh(stale, today=today)

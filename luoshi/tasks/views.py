@@ -67,7 +67,10 @@ def source_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = selectors.source_for(request.user, pk)
-    rows = selectors.flatten(selectors.source_tree(request.user, source))
+    if selectors.source_is_large(request.user, source):
+        rows, summary = [], selectors.source_summary(request.user, source)
+    else:
+        rows, summary = selectors.flatten(selectors.source_tree(request.user, source)), None
     is_issuer = acts_for(request.user, source.issuer, UserRole.SUPERVISOR)
     return render(
         request,
@@ -75,6 +78,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "source": source,
             "rows": rows,
+            "summary": summary,
             "is_issuer": is_issuer,
             "import_form": ImportForm(),
             "sub_venues": list(source.sub_venues.all()),

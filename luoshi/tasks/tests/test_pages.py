@@ -208,3 +208,29 @@ def test_the_source_tree_takes_a_fixed_number_of_queries(tree, chain, login, dja
     client.get(reverse("tasks:source_detail", args=[chain["task"].source_id]))  # lights computed today
     with django_assert_max_num_queries(12):
         client.get(reverse("tasks:source_detail", args=[chain["task"].source_id]))
+
+
+def test_a_large_source_shows_one_summary_row_per_task(tree, chain, login, monkeypatch):
+    from luoshi.reports.services import report_review
+    from luoshi.tasks import selectors
+
+    monkeypatch.setattr(selectors, "TREE_FULL_LIMIT", 1)
+    report, _ = report_submit(
+        actor=tree.user("township", "reporter"),
+        assignment=chain["township"],
+        text="完成",
+        percent=100,
+        is_completion=True,
+    )
+    report_review(actor=tree.user("county", "supervisor"), report=report, decision="accept")
+    page = login(tree.user("province", "leader")).get(
+        reverse("tasks:source_detail", args=[chain["task"].source_id])
+    )
+    summary = page.context["summary"]
+    assert [s.task.title for s in summary] == ["完成老旧小区改造"]
+    assert summary[0].units == 1 and summary[0].progress == 100
+    # The county's own view starts at the task given to the county (the city's assignment is not its own).
+    county = login(tree.user("county", "supervisor")).get(
+        reverse("tasks:source_detail", args=[chain["task"].source_id])
+    )
+    assert [s.task.title for s in county.context["summary"]] == ["长安区老旧小区改造"]
