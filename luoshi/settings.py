@@ -12,6 +12,10 @@ the data directory.
     LUOSHI_ALLOWED_HOSTS comma-separated host names (default: 127.0.0.1,localhost)
     LUOSHI_LOGIN_FAILURE_LIMIT  failed logins before an account is locked (default 5)
     LUOSHI_LOCKOUT_MINUTES      how long a lockout lasts (default 15)
+    LUOSHI_LEDGER_MAX_ROWS      rows one ledger upload may hold (default 200000)
+    LUOSHI_LEDGER_MAX_UPLOAD_MB size of a ledger upload (default 30)
+    LUOSHI_BURDEN_CAP_FIELDS_PER_MONTH  fields a month a grassroots unit may be asked for
+                                before the burden meter warns (default 300)
 """
 
 from __future__ import annotations
@@ -82,6 +86,7 @@ INSTALLED_APPS = [
     "luoshi.reports",
     "luoshi.indicators",
     "luoshi.readouts",
+    "luoshi.ledgers",
     "luoshi.api",
 ]
 
@@ -212,6 +217,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+# --- Ledgers ----------------------------------------------------------------------------------
+LUOSHI_LEDGER_MAX_ROWS = envint("LUOSHI_LEDGER_MAX_ROWS", 200_000)
+LUOSHI_LEDGER_MAX_UPLOAD_MB = envint("LUOSHI_LEDGER_MAX_UPLOAD_MB", 30)
+LUOSHI_LEDGER_MAX_UNCOMPRESSED_MB = envint("LUOSHI_LEDGER_MAX_UNCOMPRESSED_MB", 400)
+LUOSHI_BURDEN_CAP_FIELDS_PER_MONTH = envint("LUOSHI_BURDEN_CAP_FIELDS_PER_MONTH", 300)
 
 LOGGING = {
     "version": 1,

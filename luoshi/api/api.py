@@ -11,6 +11,7 @@ from luoshi.core.exceptions import DomainError
 
 from .auth import auth
 from .indicators import router as indicators_router
+from .ledgers import router as ledgers_router
 from .readouts import router as readouts_router
 from .tasks import router as tasks_router
 from .units import router as units_router
@@ -59,4 +60,5 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/units", units_router)
 api.add_router("/readouts", readouts_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/ledgers", ledgers_router)
 api.add_router("/", tasks_router)

@@ -26,6 +26,10 @@ class Command(LuoshiCommand):
 
         if indicators_demo.load():
             self.stdout.write("  added demo indicators with targets and figures for the cities and counties")
+        from luoshi.ledgers import demo as ledgers_demo
+
+        if ledgers_demo.load():
+            self.stdout.write("  added the shipped ledgers (脱贫攻坚 households, 城市更新 projects, 空心村)")
         accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
         fresh = [a for a in accounts if a.password]
         if fresh:
