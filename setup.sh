@@ -29,8 +29,31 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# Front-end files (ECharts) come from npm by package-lock.json, into node_modules/ (not committed).
+npm_stamp="node_modules/.installed-$(cat package-lock.json | sha256sum | cut -c1-16)"
+if [ ! -f "$npm_stamp" ]; then
+  if ! command -v npm > /dev/null; then
+    echo "luoshi needs npm (Node.js) to install its chart library: install it (Debian: apt-get install npm) and run again" >&2
+    exit 1
+  fi
+  echo "Installing front-end files (npm ci) …"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch "$npm_stamp"
+fi
+
 if [ "$mode" = demo ]; then
   exec .venv/bin/luoshi demo "$@"
+fi
+
+# Browser tests drive Debian's Chromium (with a CJK font for the screenshots); as root, install it.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "Installing Chromium and a CJK font for the browser tests (apt-get) …"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei > /dev/null
+  else
+    echo "Notice: /usr/bin/chromium is missing, so the browser tests will be skipped (as root: apt-get install chromium fonts-wqy-microhei)" >&2
+  fi
 fi
 
 .venv/bin/ruff check .

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "luoshi.tasks",
     "luoshi.reports",
     "luoshi.indicators",
+    "luoshi.dashboard",
     "luoshi.readouts",
     "luoshi.ledgers",
     "luoshi.api",
@@ -94,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "luoshi.core.middleware.SiteLanguageMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,6 +202,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts comes from npm (package.json; ./setup.sh runs npm ci): a few files of node_modules
+# are served as vendor/echarts/… (see luoshi.dashboard.finders).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "luoshi.dashboard.finders.VendorFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

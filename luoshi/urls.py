@@ -13,6 +13,7 @@ urlpatterns = [
     path("work/", include("luoshi.tasks.urls")),
     path("readouts/", include("luoshi.readouts.urls")),
     path("indicators/", include("luoshi.indicators.urls")),
+    path("dashboard/", include("luoshi.dashboard.urls")),
     path("ledgers/", include("luoshi.ledgers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

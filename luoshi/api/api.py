@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from luoshi.core.exceptions import DomainError
 
 from .auth import auth
+from .dashboard import router as dashboard_router
 from .indicators import router as indicators_router
 from .ledgers import router as ledgers_router
 from .readouts import router as readouts_router
@@ -60,5 +61,6 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/units", units_router)
 api.add_router("/readouts", readouts_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/dashboard", dashboard_router)
 api.add_router("/ledgers", ledgers_router)
 api.add_router("/", tasks_router)

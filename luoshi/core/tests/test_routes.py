@@ -7,7 +7,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Routes open without logging in, on purpose.
 PUBLIC = {"accounts:login", "health", "set_language", "api:openapi-json", "api:openapi-view", "api:api-root"}
 # Sample arguments for routes that take some.
-ARGS = {"code": "130102000000", "pk": 1, "source_id": 1, "task_id": 1, "assignment_id": 1, "report_id": 1}
+ARGS = {
+    "code": "130102000000",
+    "pk": 1,
+    "source_id": 1,
+    "task_id": 1,
+    "assignment_id": 1,
+    "report_id": 1,
+    "table": "children",
+}
 
 
 def _walk(patterns, prefix="", namespace=""):
