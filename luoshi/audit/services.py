@@ -7,6 +7,7 @@ A CLI import or worker sweep passes its own actor (or None for the system) and a
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -30,6 +31,8 @@ def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str
         value = getattr(obj, field.attname)
         if hasattr(value, "isoformat"):
             value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
         data[name] = value
     return data
 

@@ -47,3 +47,28 @@ class DomainErrorMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.message)
         return None
+
+
+class SiteLanguageMiddleware:
+    """The site language unless the person chose another (the language switch sets a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an office PC set
+    up in English would get an English UI nobody asked for; luoshi is Chinese by default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -85,7 +85,11 @@ def due_dates(cadence: str, start: dt.date, until: dt.date, milestones: tuple = 
 
 
 def missed_cycles(inputs: LightInput, today: dt.date, thresholds: Thresholds) -> int:
-    """Consecutive reporting cycles, ending with the latest one already due, without a report."""
+    """Consecutive reporting cycles, ending with the latest one already due, without a report.
+
+    A report made after the latest due date (a late report) counts as catching up: nothing is
+    owed until the next due date passes.
+    """
     dues = [
         d
         for d in due_dates(inputs.cadence, inputs.start, today - dt.timedelta(days=1), inputs.milestones)
@@ -94,6 +98,8 @@ def missed_cycles(inputs: LightInput, today: dt.date, thresholds: Thresholds) ->
     if not dues:
         return 0
     reports = sorted(inputs.report_dates)
+    if reports and reports[-1] > dues[-1]:
+        return 0  # reported since the last due date: the unit has caught up
     missed = 0
     for i in range(len(dues) - 1, -1, -1):
         window_start = dues[i - 1] if i > 0 else inputs.start - dt.timedelta(days=1)

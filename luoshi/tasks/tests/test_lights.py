@@ -55,6 +55,14 @@ def test_missed_reporting_cycles_count_consecutively():
     assert one.light == "yellow" and one.missed_cycles == 1
     two = lights.light(inputs, D(2026, 3, 21))
     assert two.light == "red" and "连续2期未报送" in two.reason
+    caught_up = LightInput(
+        start=D(2026, 3, 2),
+        deadline=D(2026, 12, 31),
+        progress=50,
+        cadence="weekly",
+        report_dates=(D(2026, 3, 5), D(2026, 3, 21)),
+    )
+    assert lights.light(caught_up, D(2026, 3, 21)).missed_cycles == 0  # a late report catches up
 
 
 def test_monthly_and_half_monthly_due_dates():
