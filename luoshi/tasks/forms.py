@@ -144,6 +144,10 @@ class AssignForm(UnitPickerMixin):
     pass
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
@@ -151,11 +155,8 @@ class ReportForm(forms.Form):
         label=_("Figure reached"), required=False, max_digits=20, decimal_places=4
     )
     is_completion = forms.BooleanField(label=_("This completes the task"), required=False)
-    attachments = forms.FileField(
-        label=_("Attachments"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
-    )
+    # The view reads every chosen file (request.FILES.getlist); this field only draws the input.
+    attachments = forms.FileField(label=_("Attachments"), required=False, widget=MultipleFileInput())
     supersedes = forms.IntegerField(required=False, widget=forms.HiddenInput)
     idempotency_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
