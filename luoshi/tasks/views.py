@@ -193,12 +193,33 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decompose": [a for a in own if a.is_open and acts_for(user, a.unit, UserRole.SUPERVISOR)],
         "pending": pending,
         "assign_form": AssignForm(issuer=task.issuer) if is_issuer and task.status == "active" else None,
-        "report_form": ReportForm(initial={"idempotency_key": uuid.uuid4().hex}),
+        "report_form": ReportForm(initial=_correction_initial(request, own)),
         "review_form": ReviewForm(),
         "cancel_form": CancelForm() if is_issuer and task.status == "active" else None,
+        "own_ids": {a.pk for a in own if a.is_open},
+        "correcting": request.GET.get("correct", ""),
         "live": {a.pk: services.assignment_light(a) for a in own},
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def _correction_initial(request: HttpRequest, own: list) -> dict:
+    """The report form, pre-filled to correct one of the unit's own reports (?correct=ID)."""
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    try:
+        pk = int(request.GET.get("correct", ""))
+    except ValueError:
+        return initial
+    report = selectors.reports_visible_to(request.user).filter(pk=pk, assignment__in=own).first()
+    if report is not None and report.state in ("pending", "returned"):
+        initial.update(
+            supersedes=report.pk,
+            text=report.text,
+            percent=report.percent,
+            is_completion=report.is_completion,
+            actual_value=report.actual_value,
+        )
+    return initial
 
 
 @login_required

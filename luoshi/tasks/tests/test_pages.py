@@ -234,3 +234,33 @@ def test_a_large_source_shows_one_summary_row_per_task(tree, chain, login, monke
         reverse("tasks:source_detail", args=[chain["task"].source_id])
     )
     assert [s.task.title for s in county.context["summary"]] == ["长安区老旧小区改造"]
+
+
+def test_a_returned_report_can_be_corrected_from_its_page(tree, chain, login):
+    from luoshi.reports.services import report_review
+
+    township = chain["township"]
+    report, _ = report_submit(
+        actor=tree.user("township", "reporter"), assignment=township, text="完成40%", percent=40
+    )
+    report_review(
+        actor=tree.user("county", "supervisor"), report=report, decision="return", reason="缺少台账"
+    )
+    client = login(tree.user("township", "reporter"))
+    page = client.get(reverse("tasks:task_detail", args=[township.task_id]))
+    assert f"?correct={report.pk}" in page.content.decode() and "缺少台账" in page.content.decode()
+    form = client.get(reverse("tasks:task_detail", args=[township.task_id]), {"correct": report.pk}).context[
+        "report_form"
+    ]
+    assert form.initial["supersedes"] == report.pk and form.initial["text"] == "完成40%"
+    client.post(
+        reverse("tasks:report_create", args=[township.pk]),
+        {"text": "完成45%，已补台账", "percent": 45, "supersedes": report.pk},
+    )
+    correction = Report.objects.get(supersedes=report)
+    assert correction.percent == 45 and Report.objects.get(pk=report.pk).state == "superseded"
+    # Someone else's report cannot be pre-filled.
+    other = login(tree.user("county", "reporter")).get(
+        reverse("tasks:task_detail", args=[township.task_id]), {"correct": report.pk}
+    )
+    assert "supersedes" not in other.context["report_form"].initial
