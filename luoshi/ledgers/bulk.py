@@ -1,12 +1,14 @@
-"""A fast INSERT for many rows of one model: tuples in, one executemany per chunk.
+"""A fast INSERT for many rows of one model: tuples in, COPY or executemany out.
 
 Django's ``bulk_create`` spent four fifths of a 10,000-row ledger import preparing values
 (model instances, then ``get_db_prep_save`` per field per row, then the SQL compiler), and
 the database only one fifth (profiled on SQLite; see bench/ledgers_excel.py). Here the
 caller builds each row as a tuple of database-ready values in ``fields`` order, adapting
-with ``adapter()`` only the fields that need it (JSON, datetimes, UUIDs), and the driver
-gets one parameterised INSERT per chunk. Table and column names come from the model's
-``_meta``, so nothing is spelled twice. No signals and no ``save()``, as with bulk_create.
+with ``adapter()`` only the fields that need it (JSON, datetimes, UUIDs). The rows go to
+PostgreSQL by COPY (psycopg's client-side binding spent most of its time parsing long
+parameterised statements) and to SQLite by ``executemany``. Table and column names come
+from the model's ``_meta``, so nothing is spelled twice. No signals and no ``save()``, as
+with ``bulk_create``.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
-
-CHUNK = 2000
 
 
 def adapter(model: type[models.Model], name: str) -> Callable[[Any], Any]:
@@ -45,18 +45,24 @@ def json_text(value: Any) -> str:
 
 def insert(model: type[models.Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """INSERT ``rows`` (tuples of database-ready values in ``fields`` order, attnames such as
-    ``unit_id``) into ``model``'s table."""
+    ``unit_id``) into ``model``'s table: COPY on PostgreSQL, executemany on SQLite."""
     meta = model._meta
-    concrete = [meta.get_field(name) for name in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in concrete)
-    placeholders = ", ".join(["%s"] * len(concrete))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    table = quote(meta.db_table)
     count = 0
-    batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch: list[tuple[Any, ...]] = []
         for row in rows:
             batch.append(row)
-            if len(batch) >= CHUNK:
+            if len(batch) >= 2000:
                 cursor.executemany(sql, batch)
                 count += len(batch)
                 batch.clear()

@@ -1083,7 +1083,7 @@ def verification_decide(
 ) -> Verification:
     """Accept (the pending version becomes current) or reject (it is kept, marked rejected)."""
     item = (
-        Verification.objects.select_for_update()
+        Verification.objects.select_for_update(of=("self",))
         .select_related("row", "previous", "ledger")
         .get(pk=verification.pk)
     )
