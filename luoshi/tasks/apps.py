@@ -17,3 +17,9 @@ class TasksConfig(AppConfig):
             ("tasks.assignment", "issuer_path"),
         ]:
             register_path_copy(label, field)
+
+        from luoshi.ledgers import burden
+
+        from .burden import task_demands
+
+        burden.register_source(task_demands)
