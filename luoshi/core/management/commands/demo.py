@@ -31,6 +31,8 @@ class Command(LuoshiCommand):
         if ledgers_demo.load():
             self.stdout.write("  added the shipped ledgers (脱贫攻坚 households, 城市更新 projects, 空心村)")
         accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
+        if demo.load_sample_meeting():
+            self.stdout.write("  added a sample meeting: tasks down to 建北街道, reports, a return and a correction")
         fresh = [a for a in accounts if a.password]
         if fresh:
             self.stdout.write("\nDemo accounts (the passwords are shown this once):")
