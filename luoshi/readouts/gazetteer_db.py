@@ -10,10 +10,11 @@ only what the shipped data cannot know:
   雄安新区), with their parents: they change which unit a short name resolves to.
 
 Building means copying the shipped index and adding a few thousand rows, which takes tens of
-milliseconds (see docs/PERFORMANCE.md), so a built gazetteer is kept in process memory keyed
-by what changes it: the subtree's row count and latest ``updated_at``, the number of aliases
-and their highest id, and the overrides. A re-parenting rewrites paths with an UPDATE that does
-not touch ``updated_at``, so entries also expire after ``TTL_SECONDS``.
+milliseconds (see docs/PERFORMANCE.md), so a built gazetteer (5–10 MB) is kept in process memory,
+a few subtrees at a time, keyed by what changes it: the table's row count and latest
+``updated_at``, the number of overrides, the number of aliases and their highest id. A
+re-parenting rewrites paths with an UPDATE that does not touch ``updated_at``, so entries also
+expire after ``TTL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -26,14 +27,11 @@ from typing import Any
 from django.db.models import Count, Max, Q
 
 from luoshi.readouts.parser import Gazetteer
-from luoshi.units.models import Kind, Level, Unit, UnitAlias
+from luoshi.units.models import LEVEL_ORDER, Kind, Level, Unit, UnitAlias
 from luoshi.units.paths import subtree_q
 
 TTL_SECONDS = 300
-CACHE_SIZE = 8
-# Villages are added only when the subtree holds at most this many: a county or a city has a
-# few thousand, a province tens of thousands, which a provincial readout never names.
-MAX_VILLAGES = 1_000
+CACHE_SIZE = 4
 
 _cache: OrderedDict[tuple, tuple[float, Gazetteer]] = OrderedDict()
 _lock = threading.Lock()
@@ -45,25 +43,28 @@ def _builtin() -> Gazetteer:
 
 
 def _fingerprint(root: str) -> tuple:
-    """What the gazetteer for the subtree at ``root`` ("" for all) depends on: three small queries."""
-    units = Unit.objects.filter(retired_at__isnull=True)
-    aliases = UnitAlias.objects.filter(unit__retired_at__isnull=True)
-    if root:
-        units = units.filter(subtree_q(root))
-        aliases = aliases.filter(subtree_q(root, field="unit__path"))
-    u = units.aggregate(
-        n=Count("pk"), villages=Count("pk", filter=Q(level=Level.VILLAGE)), latest=Max("updated_at")
+    """What a gazetteer depends on, in two aggregate queries over the whole table (≈20 ms for
+    57,000 units on SQLite): any change to any unit or alias invalidates every cached entry,
+    which is rare and costs one rebuild."""
+    u = Unit.objects.aggregate(
+        n=Count("pk"),
+        latest=Max("updated_at"),
+        overrides=Count("pk", filter=Q(parent_overridden=True)),
     )
-    a = aliases.aggregate(n=Count("pk"), top=Max("pk"))
-    o = Unit.objects.filter(parent_overridden=True).aggregate(n=Count("pk"), latest=Max("updated_at"))
-    return (root, u["n"], u["villages"], u["latest"], a["n"], a["top"], o["n"], o["latest"])
+    a = UnitAlias.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    return (root, u["n"], u["latest"], u["overrides"], a["n"], a["top"])
+
+
+def with_villages(unit: Unit | None) -> bool:
+    """Villages are added for a county or township importing: a few hundred names. A city has
+    thousands and a province tens of thousands, which its readouts do not name."""
+    return unit is not None and LEVEL_ORDER[unit.level] >= LEVEL_ORDER[Level.COUNTY]
 
 
 def gazetteer_for(unit: Unit | None) -> Gazetteer:
-    """The gazetteer for a readout imported by ``unit`` (None: the whole table).
+    """The gazetteer for a readout imported by ``unit`` (None: the whole table, without villages).
 
-    Cached per subtree; a change to the units under ``unit`` (or to any override) is seen on
-    the next call.
+    Cached per subtree; a change to the units table is seen on the next call.
     """
     root = unit.path if unit is not None else ""
     key = _fingerprint(root)
@@ -74,7 +75,7 @@ def gazetteer_for(unit: Unit | None) -> Gazetteer:
             _cache.move_to_end(key)
             stats["hits"] += 1
             return hit[1]
-    gazetteer = build_gazetteer(root, with_villages=key[2] <= MAX_VILLAGES)
+    gazetteer = build_gazetteer(root, with_villages=with_villages(unit))
     with _lock:
         _cache[key] = (now, gazetteer)
         _cache.move_to_end(key)
