@@ -125,7 +125,7 @@ def build(*, tasks: int = 20_000, assignments: int = 500_000, seed: int = 7) -> 
         rng.shuffle(d_pool)
         while made["tasks"] < tasks and made["assignments"] < assignments:
             room = tasks - made["tasks"]
-            reserve = int(200 * share)
+            reserve = int(800 * share)  # tasks to every county (全省县), 167 assignments each
             if d_pool and made["tasks"] < tasks - reserve:
                 batch = d_pool[: min(2000, room - reserve)]
                 d_pool = d_pool[len(batch) :]
