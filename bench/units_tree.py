@@ -54,8 +54,12 @@ def main(argv: list[str]) -> None:
     city = Unit.objects.get(code="130100000000")
     county = Unit.objects.get(code="130102000000")
     province = Unit.objects.get(code="130000000000")
-    subtree_city_ms, subtree_city_p95 = _time(lambda: Unit.objects.filter(subtree_q(city.path)).count(), args.repeat)
-    subtree_county_ms, _ = _time(lambda: list(Unit.objects.filter(subtree_q(county.path)).values_list("pk", flat=True)), args.repeat)
+    subtree_city_ms, subtree_city_p95 = _time(
+        lambda: Unit.objects.filter(subtree_q(city.path)).count(), args.repeat
+    )
+    subtree_county_ms, _ = _time(
+        lambda: list(Unit.objects.filter(subtree_q(county.path)).values_list("pk", flat=True)), args.repeat
+    )
     children_ms, children_p95 = _time(lambda: list(children_with_counts(province)), max(5, args.repeat // 5))
     search_ms, _ = _time(lambda: list(Unit.objects.filter(name__contains="长安")[:50]), args.repeat)
 
@@ -70,7 +74,9 @@ def main(argv: list[str]) -> None:
 
     print(f"database: {connection.vendor} ({url.split('@')[-1]})")
     print(f"units: {total} (synthetic villages: {villages})")
-    print(f"import of Hebei: {import_s:.2f} s; re-import (no change, {reimport.unchanged} rows): {reimport_s:.2f} s")
+    print(
+        f"import of Hebei: {import_s:.2f} s; re-import (no change, {reimport.unchanged} rows): {reimport_s:.2f} s"
+    )
     print(f"subtree of 石家庄市 (count): median {subtree_city_ms:.2f} ms, p95 {subtree_city_p95:.2f} ms")
     print(f"subtree of 长安区 (rows): median {subtree_county_ms:.2f} ms")
     print(f"province page child counts (one query): median {children_ms:.2f} ms, p95 {children_p95:.2f} ms")
