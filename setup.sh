@@ -41,6 +41,13 @@ if [ ! -f "$npm_stamp" ]; then
   touch "$npm_stamp"
 fi
 
+# The supervision notice PDF embeds a CJK font (WenQuanYi Micro Hei); as root, install it.
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  echo "Installing a CJK font for PDF notices (apt-get) …"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei > /dev/null; } \
+    || echo "Notice: fonts-wqy-microhei could not be installed; PDF notices use a built-in CID font" >&2
+fi
+
 if [ "$mode" = demo ]; then
   exec .venv/bin/luoshi demo "$@"
 fi

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "luoshi.core",
     "luoshi.units",
     "luoshi.accounts",
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.readouts",
     "luoshi.ledgers",
+    "luoshi.supervision",
     "luoshi.api",
 ]
 
@@ -221,6 +224,30 @@ LUOSHI_LIGHTS: dict[str, int] = {}
 LUOSHI_ATTACHMENT_MAX_BYTES = envint("LUOSHI_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Supervision: the worker, reminders, the outbox -------------------------------------------
+# The worker (`luoshi worker`) runs django-tasks jobs from the database queue and the sweeps.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reminders: working days before a deadline or milestone ("3,0" = three working days before,
+# and on the day); escalate to the supervising parent after this many missed reporting cycles.
+LUOSHI_REMINDER_LEADS = [int(x) for x in os.environ.get("LUOSHI_REMINDER_LEADS", "3,0").split(",") if x.strip()]
+LUOSHI_ESCALATE_AFTER = envint("LUOSHI_ESCALATE_AFTER", 2)
+# Sending: first retry after BACKOFF seconds, doubling, at most MAX_ATTEMPTS tries; a send still
+# marked "sending" after LEASE seconds belonged to a worker that died and is tried again.
+LUOSHI_OUTBOX_BACKOFF = float(os.environ.get("LUOSHI_OUTBOX_BACKOFF", "60"))
+LUOSHI_OUTBOX_MAX_ATTEMPTS = envint("LUOSHI_OUTBOX_MAX_ATTEMPTS", 8)
+LUOSHI_OUTBOX_LEASE = float(os.environ.get("LUOSHI_OUTBOX_LEASE", "120"))
+LUOSHI_WORKER_INTERVAL = float(os.environ.get("LUOSHI_WORKER_INTERVAL", "5"))
+LUOSHI_WEBHOOK_TIMEOUT = float(os.environ.get("LUOSHI_WEBHOOK_TIMEOUT", "10"))
+# Email (SMTP) for notifications.
+EMAIL_HOST = os.environ.get("LUOSHI_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("LUOSHI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("LUOSHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("LUOSHI_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("LUOSHI_EMAIL_TLS")
+EMAIL_USE_SSL = envbool("LUOSHI_EMAIL_SSL")
+EMAIL_TIMEOUT = envint("LUOSHI_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("LUOSHI_EMAIL_FROM", "luoshi@localhost")
 
 # --- API --------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -14,6 +14,7 @@ from .dashboard import router as dashboard_router
 from .indicators import router as indicators_router
 from .ledgers import router as ledgers_router
 from .readouts import router as readouts_router
+from .supervision import router as supervision_router
 from .tasks import router as tasks_router
 from .units import router as units_router
 
@@ -63,4 +64,5 @@ api.add_router("/readouts", readouts_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/ledgers", ledgers_router)
+api.add_router("/supervision", supervision_router)
 api.add_router("/", tasks_router)

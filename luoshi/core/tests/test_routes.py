@@ -15,6 +15,8 @@ ARGS = {
     "assignment_id": 1,
     "report_id": 1,
     "table": "children",
+    "notice_id": 1,
+    "message_id": 1,
 }
 
 

@@ -33,6 +33,10 @@ class Command(LuoshiCommand):
         accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
         if demo.load_sample_meeting():
             self.stdout.write("  added a sample meeting: tasks down to 建北街道, reports, a return and a correction")
+        from luoshi.supervision import demo as supervision_demo
+
+        if supervision_demo.load():
+            self.stdout.write("  added a supervision notice (督办单), an accountability action and 包联 leaders")
         fresh = [a for a in accounts if a.password]
         if fresh:
             self.stdout.write("\nDemo accounts (the passwords are shown this once):")
@@ -47,4 +51,4 @@ class Command(LuoshiCommand):
             )
         if not options["no_serve"]:
             self.stdout.write("")
-            call_command("serve", bind=options["bind"])
+            call_command("serve", bind=options["bind"], with_worker=True)
