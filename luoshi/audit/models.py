@@ -44,6 +44,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     message = models.CharField(_("message"), max_length=500, blank=True)
+    # The hash chain (see audit.chain): set once, by the sealer, in chain order.
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    # A database default too: bulk loaders that write rows with raw SQL leave these out.
+    prev_hash = models.CharField(max_length=64, blank=True, db_default="")
+    hash = models.CharField(max_length=64, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("audit entry")

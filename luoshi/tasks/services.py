@@ -575,9 +575,13 @@ def _write_lights(changes: list[tuple[int, str, str]], today: dt.date) -> None:
     table = Assignment._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # One outer transaction may write lights several times (a wizard confirming many
+            # tasks): the table lives until that transaction ends, so reuse it.
             cursor.execute(
-                "CREATE TEMP TABLE light_changes (id bigint, light varchar(6), reason varchar(200)) ON COMMIT DROP"
+                "CREATE TEMP TABLE IF NOT EXISTS light_changes (id bigint, light varchar(6), reason varchar(200)) "
+                "ON COMMIT DROP"
             )
+            cursor.execute("TRUNCATE light_changes")
             with cursor.cursor.copy("COPY light_changes (id, light, reason) FROM STDIN") as copy:
                 for row in changes:
                     copy.write_row(row)

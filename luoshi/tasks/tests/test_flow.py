@@ -218,3 +218,14 @@ def test_a_five_working_day_deadline_set_on_2026_09_29_lands_after_national_day(
 def test_cancelling_closes_the_task_and_its_sub_tasks(tree, chain):
     services.task_cancel(actor=tree.user("province", "supervisor"), task=chain["task"], reason="工作调整")
     assert not Assignment.objects.filter(status=AssignmentStatus.ACTIVE).exists()
+
+
+def test_many_assignments_in_one_transaction_keep_their_lights(tree, source):
+    from django.db import transaction
+
+    sup = tree.user("province", "supervisor")
+    with transaction.atomic():
+        for title in ("一", "二", "三"):
+            task = services.task_create(actor=sup, source=source, title=title, deadline=dt.date(2026, 1, 1))
+            services.task_assign(actor=sup, task=task, units=[tree.city], today=dt.date(2026, 1, 5))
+    assert set(Assignment.objects.values_list("light", flat=True)) == {"red"}
