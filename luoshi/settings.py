@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.readouts",
     "luoshi.ledgers",
+    "luoshi.inspections",
     "luoshi.supervision",
     "luoshi.api",
 ]

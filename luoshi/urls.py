@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicators/", include("luoshi.indicators.urls")),
     path("dashboard/", include("luoshi.dashboard.urls")),
     path("ledgers/", include("luoshi.ledgers.urls")),
+    path("inspections/", include("luoshi.inspections.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

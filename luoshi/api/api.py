@@ -12,6 +12,7 @@ from luoshi.core.exceptions import DomainError
 from .auth import auth
 from .dashboard import router as dashboard_router
 from .indicators import router as indicators_router
+from .inspections import router as inspections_router
 from .ledgers import router as ledgers_router
 from .readouts import router as readouts_router
 from .supervision import router as supervision_router
@@ -64,5 +65,6 @@ api.add_router("/readouts", readouts_router)
 api.add_router("/indicators", indicators_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/ledgers", ledgers_router)
+api.add_router("/inspections", inspections_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/", tasks_router)

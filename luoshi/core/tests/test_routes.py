@@ -15,6 +15,10 @@ ARGS = {
     "assignment_id": 1,
     "report_id": 1,
     "table": "children",
+    "checklist_id": 1,
+    "self_check_id": 1,
+    "draw_id": 1,
+    "finding_id": 1,
     "notice_id": 1,
     "message_id": 1,
 }
