@@ -64,8 +64,10 @@ class Command(LuoshiCommand):
         self.last_sweep_day = None
         self.stdout.write(f"luoshi worker {self.worker_id} started")
         self.stdout.flush()
+        self.last_seal = 0.0
         if options["once"]:
             self.sweep(force=True)
+            self.seal_audit(force=True)
             outbox.recover()
             while not self.stopping and self.run_one_job():
                 pass
@@ -73,6 +75,7 @@ class Command(LuoshiCommand):
         while not self.stopping:
             close_old_connections()
             self.sweep()
+            self.seal_audit()
             try:
                 outbox.recover()
             except OperationalError:  # a locked SQLite database: try again next turn
@@ -93,6 +96,18 @@ class Command(LuoshiCommand):
         self.last_sweep_day = local.date()
         self.stdout.write(f"sweeps {local:%Y-%m-%d %H:%M}: {result}")
         self.stdout.flush()
+
+    def seal_audit(self, force: bool = False) -> None:
+        """Chain new audit entries into the tamper-evident log, about once a minute."""
+        from luoshi.audit.chain import seal
+
+        if not force and time.monotonic() - self.last_seal < 60:
+            return
+        try:
+            seal()
+        except OperationalError:  # a locked SQLite database: try again next turn
+            return
+        self.last_seal = time.monotonic()
 
     def run_one_job(self) -> bool:
         """Claim and run one ready job of the database queue; False when there was none."""
