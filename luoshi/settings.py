@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "luoshi.ledgers",
     "luoshi.inspections",
     "luoshi.supervision",
+    "luoshi.assessment",
     "luoshi.api",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ledgers/", include("luoshi.ledgers.urls")),
     path("inspections/", include("luoshi.inspections.urls")),
     path("supervision/", include("luoshi.supervision.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from luoshi.core.exceptions import DomainError
 
+from .assessment import router as assessment_router
 from .auth import auth
 from .dashboard import router as dashboard_router
 from .indicators import router as indicators_router
@@ -63,6 +64,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/units", units_router)
 api.add_router("/readouts", readouts_router)
 api.add_router("/indicators", indicators_router)
+api.add_router("/assessment", assessment_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/ledgers", ledgers_router)
 api.add_router("/inspections", inspections_router)

@@ -15,6 +15,7 @@ ARGS = {
     "assignment_id": 1,
     "report_id": 1,
     "table": "children",
+    "item_id": 1,
     "checklist_id": 1,
     "self_check_id": 1,
     "draw_id": 1,

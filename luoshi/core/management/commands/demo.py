@@ -33,6 +33,10 @@ class Command(LuoshiCommand):
         accounts = demo.ensure_accounts(reset_passwords=options["reset_passwords"])
         if demo.load_sample_meeting():
             self.stdout.write("  added a sample meeting: tasks down to 建北街道, reports, a return and a correction")
+        from luoshi.assessment import demo as assessment_demo
+
+        if assessment_demo.load():
+            self.stdout.write("  added an assessment of the cities (考核), computed from the data and published")
         from luoshi.inspections import demo as inspections_demo
 
         if inspections_demo.load():
