@@ -30,11 +30,21 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench tasks_scale")
     parser.add_argument("--scale", choices=["small", "hebei"], default="small")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true", help="time again on the database a previous run left")
     args = parser.parse_args(argv)
-    _django.setup()
+    if args.reuse:
+        import os
+
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+        django.setup()
+    else:
+        _django.setup()
 
     from django.conf import settings
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -48,14 +58,18 @@ def main(argv: list[str]) -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     setup_test_environment()
-    import_builtin(actor=None, province="13")
     big = args.scale == "hebei"
-    add_villages(50_000 if big else 5_000)
-    made = build(tasks=20_000 if big else 2_000, assignments=500_000 if big else 50_000)
-    print(
-        f"generated {made['tasks']} tasks, {made['assignments']} assignments in {made['seconds']} s "
-        f"({Unit.objects.count()} units)"
-    )
+    if not args.reuse:
+        import_builtin(actor=None, province="13")
+        add_villages(50_000 if big else 5_000)
+        made = build(tasks=20_000 if big else 2_000, assignments=500_000 if big else 50_000)
+        print(
+            f"generated {made['tasks']} tasks, {made['assignments']} assignments in {made['seconds']} s "
+            f"({Unit.objects.count()} units)"
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
 
     start = time.perf_counter()
     changed = lights_refresh()
@@ -72,21 +86,33 @@ def main(argv: list[str]) -> None:
         Assignment.objects.filter(unit__level="county")
         .values("unit_path")
         .order_by()
-        .annotate(n=__import__("django").db.models.Count("id"))
+        .annotate(n=Count("id"))
         .order_by("-n")
         .first()["unit_path"]
     )
     county = Unit.objects.get(path=county_path)
     province = Unit.objects.get(code="130000000000")
-    county_user, _ = user_create(
-        actor=None,
-        username="bench-county",
-        unit=county,
-        roles=["supervisor", "reporter"],
-        password="bench-password-123",
+    from luoshi.accounts.models import User
+
+    county_user = (
+        User.objects.filter(username="bench-county").first()
+        or user_create(
+            actor=None,
+            username="bench-county",
+            unit=county,
+            roles=["supervisor", "reporter"],
+            password="bench-password-123",
+        )[0]
     )
-    province_user, _ = user_create(
-        actor=None, username="bench-province", unit=province, roles=["leader"], password="bench-password-123"
+    province_user = (
+        User.objects.filter(username="bench-province").first()
+        or user_create(
+            actor=None,
+            username="bench-province",
+            unit=province,
+            roles=["leader"],
+            password="bench-password-123",
+        )[0]
     )
     source = Source.objects.get(title="合成会议1")
     n_tree = Assignment.objects.filter(task__source=source).count()
