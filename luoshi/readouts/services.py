@@ -23,7 +23,7 @@ from luoshi.core.exceptions import DomainError, Forbidden
 from luoshi.core.permissions import require_acts_for
 from luoshi.readouts.parser import Readout, parse
 from luoshi.tasks import services as task_services
-from luoshi.tasks.models import Source, SourceKind, Task
+from luoshi.tasks.models import Source, SourceKind
 from luoshi.units.models import Unit
 from luoshi.units.paths import is_within
 from luoshi.units.selectors import resolve_names
@@ -301,25 +301,6 @@ def check_draft(draft: ReadoutDraft) -> tuple[Plan | None, dict[str, str]]:
     return Plan(title, day, kind, venue, sub_venues, plans), {}
 
 
-def _set_target(actor: Any, task: Task, value: Decimal, unit: str) -> None:
-    """Keep a parsed figure as the task's numeric target.
-
-    Set here rather than through ``task_create(target_value=…)``: that path's audit snapshot
-    holds the Decimal as is, which the audit entry's JSON cannot store (to be fixed there).
-    """
-    Task.objects.filter(pk=task.pk).update(target_value=value, target_unit=unit)
-    task.target_value, task.target_unit = value, unit
-    record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=task,
-        after={"target_value": str(value), "target_unit": unit},
-        unit_path=task.issuer_path,
-        related=task.source,
-        message=_("Target taken from the readout"),
-    )
-
-
 @transaction.atomic
 def draft_confirm(*, actor: Any, draft: ReadoutDraft, today: dt.date | None = None) -> Source:
     """Create the source (with the full text) and one task per included row, assigned to its units."""
@@ -345,10 +326,10 @@ def draft_confirm(*, actor: Any, draft: ReadoutDraft, today: dt.date | None = No
             title=row.title,
             content=row.content,
             deadline=row.deadline,
+            target_value=row.target_value,
+            target_unit=row.target_unit if row.target_value is not None else "",
             seq=n,
         )
-        if row.target_value is not None:
-            _set_target(actor, task, row.target_value, row.target_unit)
         task_services.task_assign(actor=actor, task=task, units=row.lead, co_units=row.co, today=today)
     draft.status = DraftStatus.CONFIRMED
     draft.source = source
