@@ -31,6 +31,7 @@ from luoshi.audit.services import entry, record, record_many, snapshot
 from luoshi.core import clock
 from luoshi.core.exceptions import DomainError, Forbidden
 from luoshi.core.permissions import acts_for, require_acts_for
+from luoshi.core.text import clean_text as _text
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import AssignmentStatus, SourceKind
 from luoshi.tasks.models import Source as TaskSource
@@ -103,18 +104,6 @@ def msg_conflict_of_interest() -> str:
 
 
 # --- Small helpers -----------------------------------------------------------------------------------
-
-
-def _text(value: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("%(field)s must not be empty.") % {"field": label}, code="required")
-    if len(value) > max_length:
-        raise DomainError(
-            _("%(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length},
-            code="too_long",
-        )
-    return value
 
 
 def normalize_key(text: str) -> str:

@@ -25,6 +25,7 @@ from luoshi.audit.services import record, snapshot
 from luoshi.core import clock
 from luoshi.core.exceptions import DomainError, Forbidden
 from luoshi.core.permissions import require_acts_for
+from luoshi.core.text import clean_text as _text
 from luoshi.tasks.models import Assignment, AssignmentStatus, Task
 from luoshi.units.models import Unit
 from luoshi.units.paths import is_within, subtree_q
@@ -49,18 +50,6 @@ NOTICE_FIELDS = ("status", "problem", "action", "reply_by", "reply")
 
 def msg_not_above(unit: str) -> str:
     return _("%(unit)s is not under your unit.") % {"unit": unit}
-
-
-def _text(value: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("%(field)s must not be empty.") % {"field": label}, code="required")
-    if len(value) > max_length:
-        raise DomainError(
-            _("%(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length},
-            code="too_long",
-        )
-    return value
 
 
 def _require_above(actor: Any, unit: Unit, *roles: str) -> Unit:

@@ -26,6 +26,7 @@ from luoshi.core import clock
 from luoshi.core.calendar import work_calendar
 from luoshi.core.exceptions import DomainError
 from luoshi.core.permissions import require_acts_for
+from luoshi.core.text import clean_text as _clean_text
 from luoshi.core.workdays import add_working_days
 from luoshi.units.models import Unit
 from luoshi.units.paths import is_within
@@ -74,18 +75,6 @@ RELAY_TITLE = "传达学习贯彻会议精神"
 
 def thresholds() -> lights.Thresholds:
     return lights.Thresholds(**getattr(settings, "LUOSHI_LIGHTS", {}))
-
-
-def _clean_text(value: str, label: str, max_length: int, *, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("%(field)s must not be empty.") % {"field": label}, code="required")
-    if len(value) > max_length:
-        raise DomainError(
-            _("%(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length},
-            code="too_long",
-        )
-    return value
 
 
 def _check_below(issuer: Unit, units: Iterable[Unit]) -> None:
