@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.indicators import selectors, services
 from luoshi.indicators.models import Accumulation, Aggregation, Direction, Origin, PeriodType
 from luoshi.units import selectors as unit_selectors

@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from luoshi.accounts.models import User
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.core.exceptions import DomainError
 from luoshi.inspections import selectors, services
 from luoshi.inspections.models import (

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.core import clock
 from luoshi.ledgers import access, periods, rollup, selectors, services
 from luoshi.ledgers.models import Cadence, ColumnType, Ledger, RowStatus

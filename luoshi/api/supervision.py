@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.supervision import selectors, services
 from luoshi.supervision.models import AccountabilityAction, Alert, Notice, NoticeStatus
 from luoshi.tasks.selectors import assignment_for

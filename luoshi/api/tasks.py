@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.core.exceptions import DomainError
 from luoshi.reports.models import Report
 from luoshi.reports.services import report_review, report_submit

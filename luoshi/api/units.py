@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from luoshi.api.pagination import LimitOffsetPagination
 from luoshi.units import selectors
 from luoshi.units.models import Kind, Level, Unit
 

@@ -133,6 +133,8 @@ def actual_submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Figure saved."))
         except DomainError as exc:
+            if exc.status not in (400, 409):
+                raise  # a role or scope refusal is a 403/404 page, not a message
             messages.error(request, exc.message)
         return redirect(_back(pk, request.GET.get("unit") or unit.code, form.cleaned_data["year"]))
     messages.error(request, _("The form is not valid."))
@@ -161,6 +163,8 @@ def target_set(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Target saved."))
         except DomainError as exc:
+            if exc.status not in (400, 409):
+                raise  # a role or scope refusal is a 403/404 page, not a message
             messages.error(request, exc.message)
         return redirect(_back(pk, request.GET.get("unit") or unit.code, form.cleaned_data["year"]))
     messages.error(request, _("The form is not valid."))

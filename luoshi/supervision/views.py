@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from luoshi.accounts.models import Role, User
 from luoshi.core import clock
-from luoshi.core.exceptions import DomainError
+from luoshi.core.exceptions import DomainError, Forbidden
 from luoshi.core.permissions import acts_for, require_acts_for, require_role
+from luoshi.tasks.models import AssignmentStatus
 from luoshi.tasks.selectors import assignment_for, tasks_visible_to
 from luoshi.units.selectors import unit_for
 
@@ -84,7 +85,9 @@ def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = assignment_for(request.user, pk)
     if not services.can_issue_notice(request.user, assignment):
         require_role(request.user, Role.SUPERVISOR)
-        raise DomainError(_("Only an assignment in progress can be supervised."), code="not_active")
+        if assignment.status == AssignmentStatus.ACTIVE:
+            raise Forbidden(services.msg_not_above(assignment.unit.name))
+        raise Forbidden(_("Only an assignment in progress can be supervised."))
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
