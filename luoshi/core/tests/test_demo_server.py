@@ -51,7 +51,7 @@ def test_the_demo_serves_the_county_user_its_county_and_children(demo_env):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):  # up to 60 s: collectstatic and gunicorn start slowly on a busy machine
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)
                 break
@@ -78,7 +78,7 @@ def test_the_demo_serves_the_county_user_its_county_and_children(demo_env):
         assert err.value.code == 404
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        server.wait(timeout=30)
 
 
 def test_units_stats_prints_json(demo_env):
