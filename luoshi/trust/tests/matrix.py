@@ -29,6 +29,8 @@ V = "/api/v1"
 UNITS = ("province", "city", "county", "sibling", "township", "village", "village2")
 # county and its parent see what the county owns; the township sees what was issued to it.
 UP = ("province", "city", "county")
+# What the county sends its township (a checklist, a spot check, a problem) both see.
+INSP = (*UP, "township")
 ROLES = ("supervisor", "reporter", "leader", "admin")
 ACTORS = (
     "county-supervisor",
@@ -115,6 +117,10 @@ def _task_form(w: Any, unit: str) -> dict:
     }
 
 
+def _finding_form(w: Any) -> dict:
+    return {"description": "问题", "severity": "general", "deadline": "2099-01-01"}
+
+
 # Routes that landed before their entries were written: listed by name so that any other new
 # route still fails; each entry written removes its name from here.
 PENDING: set[str] = {
@@ -137,29 +143,6 @@ PENDING: set[str] = {
         )
     ),
     *(
-        f"inspections:{n}"
-        for n in (
-            "checklist_create",
-            "checklist_detail",
-            "checklist_send",
-            "draw_create",
-            "draw_detail",
-            "draw_record",
-            "finding_close",
-            "finding_create",
-            "finding_detail",
-            "finding_export",
-            "finding_issue",
-            "finding_list",
-            "finding_measures",
-            "finding_reopen",
-            "home",
-            "inspection_detail",
-            "selfcheck_detail",
-            "selfcheck_finding",
-        )
-    ),
-    *(
         f"GET {V}/assessment/{p}"
         for p in (
             "runs/{pk}",
@@ -171,34 +154,6 @@ PENDING: set[str] = {
     ),
     f"POST {V}/assessment/runs/{{pk}}/publish",
     f"POST {V}/assessment/schemes/{{pk}}/compute",
-    *(
-        f"GET {V}/inspections/{p}"
-        for p in (
-            "checklists",
-            "checklists/{checklist_id}",
-            "checklists/{checklist_id}/self-checks",
-            "draws",
-            "draws/{draw_id}",
-            "draws/{draw_id}/verify",
-            "findings",
-            "findings/{finding_id}",
-            "self-checks/{self_check_id}",
-        )
-    ),
-    *(
-        f"POST {V}/inspections/{p}"
-        for p in (
-            "checklists",
-            "checklists/{checklist_id}/send",
-            "draws",
-            "findings",
-            "findings/{finding_id}/close",
-            "findings/{finding_id}/issue",
-            "findings/{finding_id}/measures",
-            "findings/{finding_id}/reopen",
-            "self-checks/{self_check_id}/answers",
-        )
-    ),
 }
 
 # --- Pages, by URL name --------------------------------------------------------------------------
@@ -466,6 +421,78 @@ PAGES: dict[str, Case] = {
     ),
     "supervision:record": Case(args=code("county"), see=UP, write="read"),
     "supervision:person_record": Case(args=code("county"), see=UP, write="read", query="?name=张三"),
+    # inspections (the county's checklist, self-inspection of its township, spot check and problem)
+    "inspections:home": Case(write="read"),
+    "inspections:checklist_create": Case(
+        gate=("supervisor",),
+        write=ALL,
+        data=lambda w: {"title": "自查清单", "items": "建立工作台账"},
+    ),
+    # The checklist itself, not yet sent: its township sees it once it is sent.
+    "inspections:checklist_detail": Case(args=pk("checklist"), see=UP, write="read"),
+    "inspections:checklist_send": Case(
+        args=pk("checklist"),
+        see=UP,
+        read=None,
+        write=("county-supervisor",),
+        data=lambda w: {"units": [w.tree.township.pk], "deadline": "2099-01-01"},
+    ),
+    "inspections:selfcheck_detail": Case(
+        args=pk("self_check"),
+        see=INSP,
+        write=("township-supervisor", "township-reporter"),
+        note="only the inspected unit answers",
+    ),
+    "inspections:selfcheck_finding": Case(
+        args=pk("self_check"),
+        see=INSP,
+        read=None,
+        write=("county-supervisor",),
+        data=_finding_form,
+        note="only the checklist's owner records a problem",
+    ),
+    "inspections:draw_create": Case(gate=("supervisor",), write=ALL),
+    "inspections:draw_detail": Case(args=pk("spot_draw"), see=INSP, write="read"),
+    "inspections:draw_record": Case(args=pk("spot_draw"), see=INSP, write="read"),
+    "inspections:inspection_detail": Case(
+        args=pk("inspection"),
+        see=INSP,
+        write=("county-supervisor",),
+        data=_finding_form,
+        note="the organizer's supervisors and the drawn inspectors record problems",
+    ),
+    "inspections:finding_list": Case(write="read"),
+    "inspections:finding_export": Case(write="read"),
+    "inspections:finding_create": Case(
+        gate=("supervisor",),
+        write=ALL,
+        data=lambda w: {
+            **_finding_form(w),
+            "source_kind": "audit",
+            "unit": w.tree.township.code,
+            "found_on": "2026-03-02",
+        },
+        note="a unit not below the actor's is a form error",
+    ),
+    "inspections:finding_detail": Case(args=pk("finding"), see=INSP, write="read"),
+    "inspections:finding_issue": Case(args=pk("finding"), see=INSP, read=None, write=("county-supervisor",)),
+    "inspections:finding_measures": Case(
+        args=pk("finding"),
+        see=INSP,
+        read=None,
+        write=("county-supervisor", "township-supervisor", "township-reporter"),
+        data=lambda w: {"measures": "限期整改"},
+    ),
+    "inspections:finding_close": Case(
+        args=pk("finding"), see=INSP, read=None, write=("county-supervisor",), data=lambda w: {"note": "核实"}
+    ),
+    "inspections:finding_reopen": Case(
+        args=pk("finding"),
+        see=INSP,
+        read=None,
+        write=("county-supervisor",),
+        data=lambda w: {"reason": "反弹", "deadline": "2099-01-01"},
+    ),
 }
 
 
@@ -606,4 +633,73 @@ API: dict[str, Op] = {
         args=pk("alert", "message_id"), see=("county",), ok=("county-*",)
     ),
     f"GET {V}/supervision/records/{{code}}": Op(args=code("county"), see=UP),
+    # inspections
+    f"GET {V}/inspections/checklists": Op(),
+    f"POST {V}/inspections/checklists": Op(
+        ok=("*-supervisor",),
+        body=lambda w: {"title": "自查清单", "items": [{"text": "建立工作台账"}]},
+    ),
+    f"GET {V}/inspections/checklists/{{checklist_id}}": Op(args=pk("checklist", "checklist_id"), see=UP),
+    f"POST {V}/inspections/checklists/{{checklist_id}}/send": Op(
+        args=pk("checklist", "checklist_id"),
+        see=UP,
+        ok=("county-supervisor",),
+        body=lambda w: {"unit_codes": [w.tree.township.code], "deadline": "2099-01-01"},
+    ),
+    f"GET {V}/inspections/checklists/{{checklist_id}}/self-checks": Op(
+        args=pk("checklist", "checklist_id"), see=UP
+    ),
+    f"GET {V}/inspections/self-checks/{{self_check_id}}": Op(
+        args=pk("self_check", "self_check_id"), see=INSP
+    ),
+    f"POST {V}/inspections/self-checks/{{self_check_id}}/answers": Op(
+        args=pk("self_check", "self_check_id"),
+        see=INSP,
+        ok=("township-supervisor", "township-reporter"),
+        body=lambda w: {"answers": []},
+    ),
+    f"GET {V}/inspections/draws": Op(),
+    f"POST {V}/inspections/draws": Op(
+        ok=("*-supervisor",),
+        body=lambda w: {
+            "title": "抽查",
+            "levels": ["township"],
+            "share": "1",
+            "inspectors": [w.tree.user("county", "supervisor").username],
+            "inspectors_per_unit": 1,
+        },
+        note="an inspector outside the actor's unit is a bad request",
+    ),
+    f"GET {V}/inspections/draws/{{draw_id}}": Op(args=pk("spot_draw", "draw_id"), see=INSP),
+    f"GET {V}/inspections/draws/{{draw_id}}/verify": Op(args=pk("spot_draw", "draw_id"), see=INSP),
+    f"GET {V}/inspections/findings": Op(),
+    f"POST {V}/inspections/findings": Op(
+        ok=("*-supervisor",),
+        body=lambda w: {
+            "description": "问题",
+            "deadline": "2099-01-01",
+            "source_kind": "audit",
+            "unit_code": w.tree.township.code,
+        },
+        note="a unit not below the actor's is a bad request",
+    ),
+    f"GET {V}/inspections/findings/{{finding_id}}": Op(args=pk("finding", "finding_id"), see=INSP),
+    f"POST {V}/inspections/findings/{{finding_id}}/issue": Op(
+        args=pk("finding", "finding_id"), see=INSP, ok=("county-supervisor",)
+    ),
+    f"POST {V}/inspections/findings/{{finding_id}}/measures": Op(
+        args=pk("finding", "finding_id"),
+        see=INSP,
+        ok=("county-supervisor", "township-supervisor", "township-reporter"),
+        body=lambda w: {"measures": "限期整改"},
+    ),
+    f"POST {V}/inspections/findings/{{finding_id}}/close": Op(
+        args=pk("finding", "finding_id"), see=INSP, ok=("county-supervisor",), body=lambda w: {"note": "核实"}
+    ),
+    f"POST {V}/inspections/findings/{{finding_id}}/reopen": Op(
+        args=pk("finding", "finding_id"),
+        see=INSP,
+        ok=("county-supervisor",),
+        body=lambda w: {"reason": "反弹", "deadline": "2099-01-01"},
+    ),
 }

@@ -250,3 +250,69 @@ class World:
             decided_on=DAY,
             person_name="张三",
         )
+
+    # --- inspections -------------------------------------------------------------------------
+
+    def make_checklist(self) -> Any:
+        """A checklist the county defined and sent to its township for self-inspection."""
+        from luoshi.inspections import services
+
+        return services.checklist_create(
+            actor=self.tree.user("county", "supervisor"),
+            owner=self.tree.county,
+            title=f"{SECRET}自查清单",
+            items=[
+                {"text": "建立工作台账", "standard": "台账齐全", "kind": "pass"},
+                {"text": "人员到位", "standard": "到位率100%", "kind": "score", "max_score": 10},
+            ],
+        )
+
+    def make_self_check(self) -> Any:
+        """The township's self-inspection on the county's checklist."""
+        from luoshi.inspections import services
+
+        (sc,) = services.checklist_send(
+            actor=self.tree.user("county", "supervisor"),
+            checklist=self["checklist"],
+            units=[self.tree.township],
+            deadline=dt.date(2099, 1, 1),
+            today=DAY,
+        )
+        return sc
+
+    def make_spot_draw(self) -> Any:
+        """A spot-check draw the county made: its township, checked by a county supervisor."""
+        from luoshi.inspections import services
+
+        return services.draw_create(
+            actor=self.tree.user("county", "supervisor"),
+            owner=self.tree.county,
+            title=f"{SECRET}抽查",
+            date=DAY,
+            levels=["township"],
+            share="1",
+            inspectors=[self.tree.user("county", "supervisor")],
+            inspectors_per_unit=1,
+            checklist=self["checklist"],
+            seed="matrix",
+        )
+
+    def make_inspection(self) -> Any:
+        return self["spot_draw"].inspections.get()
+
+    def make_finding(self) -> Any:
+        """A problem the county found in its township, issued for rectification at once."""
+        from luoshi.inspections import services
+
+        return services.finding_create(
+            actor=self.tree.user("county", "supervisor"),
+            issuer=self.tree.county,
+            unit=self.tree.township,
+            source_kind="audit",
+            description=f"{SECRET}资金拨付滞后",
+            category="资金拨付滞后",
+            measures="一月内完成拨付",
+            deadline=dt.date(2099, 1, 1),
+            found_on=DAY,
+            today=DAY,
+        )
