@@ -316,3 +316,53 @@ class World:
             found_on=DAY,
             today=DAY,
         )
+
+    # --- assessment --------------------------------------------------------------------------
+
+    def make_scheme(self) -> Any:
+        """The county's assessment of its townships, with one criterion and one adjustment."""
+        from luoshi.assessment import services
+
+        return services.scheme_create(
+            actor=self.tree.user("county", "supervisor"),
+            owner=self.tree.county,
+            name=f"{SECRET}考核",
+            period_label="2026年二季度",
+            period_start=dt.date(2026, 3, 1),
+            period_end=dt.date(2026, 6, 30),
+            level="township",
+            bottom_n=1,
+        )
+
+    def make_criterion(self) -> Any:
+        from luoshi.assessment import services
+
+        return services.criterion_add(
+            actor=self.tree.user("county", "supervisor"),
+            scheme=self["scheme"],
+            kind="completion_rate",
+            weight=100,
+            floor=0,
+            target=100,
+        )
+
+    def make_adjustment(self) -> Any:
+        from luoshi.assessment import services
+
+        return services.adjustment_add(
+            actor=self.tree.user("county", "supervisor"),
+            scheme=self["scheme"],
+            unit=self.tree.township,
+            points=2,
+            reason=f"{SECRET}加分",
+            evidence="文件",
+        )
+
+    def make_run(self) -> Any:
+        """An unpublished run: only those who see all of the scheme see it."""
+        from luoshi.assessment import services
+
+        self["criterion"]
+        return services.run_compute(
+            actor=self.tree.user("county", "supervisor"), scheme=self["scheme"], as_of=dt.date(2026, 6, 30)
+        )
