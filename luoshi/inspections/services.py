@@ -550,33 +550,25 @@ def draw_create(
 # --- Findings and rectification ---------------------------------------------------------------------
 
 
+def _own_source(actor: Any, finding: Finding, owner: Any, title: str, date: Any) -> TaskSource:
+    """The tasks Source kept on a draw or a checklist (``owner.source``), made on first use."""
+    if owner.source_id is None:
+        owner.source = task_services.source_create(
+            actor=actor, issuer=finding.issuer, title=title[:200], date=date, kind=SourceKind.DOCUMENT
+        )
+        owner.save(update_fields=["source"])
+    return owner.source
+
+
 def _task_source(actor: Any, finding: Finding) -> TaskSource:
     """The tasks Source the rectification hangs under: one per draw, per checklist, or per
     external source (audit report, inspection tour feedback…) of the issuer."""
     if finding.inspection_id:
         the_draw = finding.inspection.draw
-        if the_draw.source_id is None:
-            the_draw.source = task_services.source_create(
-                actor=actor,
-                issuer=finding.issuer,
-                title=f"{the_draw.title}问题整改"[:200],
-                date=the_draw.date,
-                kind=SourceKind.DOCUMENT,
-            )
-            the_draw.save(update_fields=["source"])
-        return the_draw.source
+        return _own_source(actor, finding, the_draw, f"{the_draw.title}问题整改", the_draw.date)
     if finding.self_check_id:
         checklist = finding.self_check.checklist
-        if checklist.source_id is None:
-            checklist.source = task_services.source_create(
-                actor=actor,
-                issuer=finding.issuer,
-                title=f"{checklist.title}自查问题整改"[:200],
-                date=finding.found_on,
-                kind=SourceKind.DOCUMENT,
-            )
-            checklist.save(update_fields=["source"])
-        return checklist.source
+        return _own_source(actor, finding, checklist, f"{checklist.title}自查问题整改", finding.found_on)
     title = f"{finding.source_ref or FindingSource(finding.source_kind).label}问题整改"[:200]
     existing = TaskSource.objects.filter(issuer=finding.issuer, kind=SourceKind.DOCUMENT, title=title).first()
     return existing or task_services.source_create(
